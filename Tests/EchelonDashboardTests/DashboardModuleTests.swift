@@ -1,0 +1,6 @@
+import Testing
+@testable import EchelonDashboard
+
+@Test func moduleLinks() {
+    #expect(DashboardModule.name == "dashboard")
+}

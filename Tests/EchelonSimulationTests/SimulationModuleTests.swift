@@ -1,0 +1,6 @@
+import Testing
+@testable import EchelonSimulation
+
+@Test func moduleLinks() {
+    #expect(SimulationModule.name == "simulation")
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import EchelonTerminal
+
+@Test func ncursesIsLinkedAndWide() {
+    #expect(TerminalModule.ncursesVersion.hasPrefix("ncurses"))
+}
