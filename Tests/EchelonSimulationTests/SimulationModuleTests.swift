@@ -1,6 +1,0 @@
-import Testing
-@testable import EchelonSimulation
-
-@Test func moduleLinks() {
-    #expect(SimulationModule.name == "simulation")
-}
