@@ -358,53 +358,45 @@ struct ReplicationRun {
         storageIntegral[node] += cubeChange * (dayEnd - time)
     }
 
-    /// A customer order of `stream` at `time`: the cheapest eligible position with stock, else the
-    /// next slower speed's list, else lost or backordered.
+    /// A customer order of `stream` at `time`: the cheapest position, among the stream's speed and then
+    /// each slower one, that still takes orders at this hour and has stock; else lost or backordered.
     mutating func serve(stream streamIndex: Int, at time: Double, dayStart: Double, dayEnd: Double) {
         let stream = network.streams[streamIndex]
         let speed = Int(stream.speed)
         let measured = time >= warmupHour
-        let hourOfDay = time - dayStart
+        // Cut-offs are judged at the middle of the order's hour, as in the planning model.
+        let hourMiddle = (time - dayStart).rounded(.down) + 0.5
         if measured { result.demand[speed] += 1 }
-        for c in stream.primary {
+        for c in stream.candidates {
             let candidate = network.candidates[Int(c)]
-            guard hourOfDay < candidate.cutoffHour else { continue }
+            guard hourMiddle < candidate.cutoffHour else { continue }
             let i = Int(candidate.position)
+            // A node listed under two speeds is asked once (it had no stock the first time).
+            if askedBefore(i, in: stream.candidates.lowerBound..<c, hourMiddle: hourMiddle) { continue }
             if measured { result.positionAttempts[i] += 1 }
             if onHand[i] > 0 {
                 if measured {
                     result.positionHits[i] += 1
-                    result.servedOnTime[speed] += 1
+                    if Int(candidate.speed) == speed {
+                        result.servedOnTime[speed] += 1
+                    } else {
+                        result.downgraded[speed] += 1
+                        result.costs.missPenalty += speedPenalty[speed]
+                    }
                 }
                 ship(from: i, cost: candidate.shippingCost, at: time, dayEnd: dayEnd)
                 return
             }
         }
-        for c in stream.downgrade {
-            let candidate = network.candidates[Int(c)]
-            guard hourOfDay < candidate.cutoffHour else { continue }
-            let i = Int(candidate.position)
-            if onHand[i] > 0 {
-                if measured {
-                    result.downgraded[speed] += 1
-                    result.costs.missPenalty += speedPenalty[speed]
-                }
-                ship(from: i, cost: candidate.shippingCost, at: time, dayEnd: dayEnd)
-                return
-            }
-        }
-        // Nobody has it: lost, or waits at the cheapest node of its own speed (else of the downgrade).
-        let home: Int32? =
-            stream.primary.isEmpty
-            ? (stream.downgrade.isEmpty ? nil : stream.downgrade.lowerBound) : stream.primary.lowerBound
-        if lostSales || home == nil {
+        // Nobody has it: lost, or it waits at the cheapest node of the stream's list.
+        if lostSales || stream.candidates.isEmpty {
             if measured {
                 result.lost[speed] += 1
                 result.costs.missPenalty += speedPenalty[speed] + lostSalePenalty
             }
             return
         }
-        let candidate = network.candidates[Int(home!)]
+        let candidate = network.candidates[Int(stream.candidates.lowerBound)]
         let i = Int(candidate.position)
         if measured {
             result.backordered[speed] += 1
@@ -412,6 +404,14 @@ struct ReplicationRun {
         }
         waiting[i].append(WaitingRequest(destination: -1, time: time, shippingCost: candidate.shippingCost, speed: Int32(speed)))
         replenish(i, at: time, dayEnd: dayEnd)
+    }
+
+    func askedBefore(_ position: Int, in earlier: Range<Int32>, hourMiddle: Double) -> Bool {
+        for k in earlier {
+            let candidate = network.candidates[Int(k)]
+            if Int(candidate.position) == position && hourMiddle < candidate.cutoffHour { return true }
+        }
+        return false
     }
 
     /// Ships one unit on hand at position `i` to a customer, and orders its replacement.

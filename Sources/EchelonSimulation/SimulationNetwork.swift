@@ -15,10 +15,12 @@ public struct SimulationError: Error, CustomStringConvertible, Sendable {
 /// A node that can serve a demand stream, in the order the policy tries them.
 struct CandidatePosition: Sendable {
     var position: Int32
-    /// Hour of the day (0...24) after which this node no longer takes orders for the stream's speed.
+    /// Hour of the day (0...24) after which this node no longer takes orders for `speed`.
     var cutoffHour: Double
     /// Shipping cost of one unit of this product to the stream's region.
     var shippingCost: Double
+    /// The speed this option delivers; slower than the stream's speed for a downgrade.
+    var speed: Int32
 }
 
 /// One (region, speed) share of a product's demand.
@@ -26,10 +28,84 @@ struct DemandStream: Sendable {
     var speed: Int32
     /// Running sum of shares up to and including this stream (the last is 1).
     var cumulativeShare: Double
-    /// Candidates at the stream's own speed, cheapest first.
-    var primary: Range<Int32>
-    /// Candidates at the next slower speed (the downgrade), cheapest first; empty for the slowest.
-    var downgrade: Range<Int32>
+    /// Candidates in the order they are tried: the stream's speed, then each slower one.
+    var candidates: Range<Int32>
+}
+
+/// Who supplies each node, and the option lists in the documented order, shared by every product.
+struct SupplyRoutes {
+    let scenario: Scenario
+    /// Lane from vendor v into node n at `v * nodeCount + n`, or -1.
+    var vendorLane: [Int]
+    /// Some vendor lane into each node, or -1.
+    var anyVendorLane: [Int]
+    /// Per size class: the node → node lane that feeds each node without a vendor lane, or -1.
+    var upstreamLane: [SizeClass: [Int]]
+    /// Options per (region, speed), cheapest for one cubic foot first.
+    var optionsByStream: [[Int]]
+
+    init(scenario: Scenario, index: ScenarioIndex) {
+        self.scenario = scenario
+        let nodeCount = scenario.nodes.count
+        let speedCount = scenario.speeds.count
+        vendorLane = [Int](repeating: -1, count: max(1, scenario.vendors.count * nodeCount))
+        anyVendorLane = [Int](repeating: -1, count: nodeCount)
+        for (l, lane) in scenario.lanes.enumerated() {
+            if case .vendor(let v) = lane.source {
+                if vendorLane[v * nodeCount + lane.destination] < 0 { vendorLane[v * nodeCount + lane.destination] = l }
+                if anyVendorLane[lane.destination] < 0 { anyVendorLane[lane.destination] = l }
+            }
+        }
+        upstreamLane = [:]
+        for sizeClass in SizeClass.allCases {
+            var lanes = [Int](repeating: -1, count: nodeCount)
+            var supplied = [Bool](repeating: false, count: nodeCount)
+            for n in index.topologicalOrder {
+                let node = scenario.nodes[n]
+                guard sizeClass.eligibleKinds.contains(node.kind),
+                    node.storageCapacity > 0 || node.outboundCapacity > 0 || node.inboundCapacity > 0
+                else { continue }
+                if anyVendorLane[n] >= 0 {
+                    supplied[n] = true
+                    continue
+                }
+                var best = -1
+                for l in index.inboundLanes[n] {
+                    guard case .node(let u) = scenario.lanes[l].source, supplied[u] else { continue }
+                    if best < 0 || scenario.lanes[l].transitMean < scenario.lanes[best].transitMean { best = l }
+                }
+                if best >= 0 {
+                    lanes[n] = best
+                    supplied[n] = true
+                }
+            }
+            upstreamLane[sizeClass] = lanes
+        }
+        optionsByStream = [[Int]](repeating: [], count: scenario.regions.count * speedCount)
+        for (o, option) in scenario.options.enumerated() {
+            optionsByStream[option.region * speedCount + option.speed].append(o)
+        }
+        for k in optionsByStream.indices {
+            optionsByStream[k].sort {
+                let a = scenario.options[$0].unitCost(cube: 1)
+                let b = scenario.options[$1].unitCost(cube: 1)
+                return a != b ? a < b : $0 < $1
+            }
+        }
+    }
+
+    /// The lane that replenishes `node` for `product` bought from `vendor`, or -1.
+    func lane(product: Product, vendor: Int, node: Int) -> Int {
+        if anyVendorLane[node] >= 0 {
+            let own = vendorLane[vendor * scenario.nodes.count + node]
+            return own >= 0 ? own : anyVendorLane[node]
+        }
+        return upstreamLane[product.sizeClass]![node]
+    }
+
+    func sortedOptions(region: Int, speed: Int) -> [Int] {
+        optionsByStream[region * scenario.speeds.count + speed]
+    }
 }
 
 public struct SimulationNetwork: Sendable {
@@ -100,6 +176,7 @@ public struct SimulationNetwork: Sendable {
         var streams: [DemandStream] = []
         var candidates: [CandidatePosition] = []
 
+        let supply = SupplyRoutes(scenario: scenario, index: index)
         var rowsByProduct = [Range<Int>](repeating: 0..<0, count: productCount)
         var start = 0
         while start < plan.positions.count {
@@ -136,51 +213,22 @@ public struct SimulationNetwork: Sendable {
                 if plan.positions[row].baseStock > 0 { rowAtNode[node] = row }
             }
 
-            // Every stocked node needs a supplier; pass-through nodes are added as the routes need them.
-            // Topological order makes upstream positions exist before the nodes they feed.
+            // Every stocked node needs a supplier, chosen as the planning core does: a node with a vendor
+            // lane is fed by the product's vendor (over that vendor's lane, else any vendor lane into it);
+            // any other node by its upstream node with the shortest transit. An upstream node the plan
+            // does not stock still passes units through (base stock 0: every request waits for the vendor).
             var needed = [Bool](repeating: false, count: nodeCount)
-            var route = [Int](repeating: -2, count: nodeCount)  // lane index, or -2 undecided
+            var route = [Int](repeating: -1, count: nodeCount)
             for node in 0..<nodeCount where rowAtNode[node] >= 0 { needed[node] = true }
-            // Walk downstream-to-upstream so a stocked node can pull in a pass-through parent.
             for node in index.topologicalOrder.reversed() where needed[node] {
-                let lanes = index.inboundLanes[node]
-                var best = -1
-                // 1. An upstream node that stocks the product (multi-echelon), cheapest lane first.
-                for l in lanes {
-                    if case .node(let from) = scenario.lanes[l].source, rowAtNode[from] >= 0 {
-                        if best < 0 || scenario.lanes[l].costPerCubicFoot < scenario.lanes[best].costPerCubicFoot { best = l }
-                    }
-                }
-                // 2. The chosen vendor directly.
-                if best < 0 {
-                    for l in lanes {
-                        if case .vendor(let v) = scenario.lanes[l].source, v == productVendor.vendor {
-                            if best < 0 || scenario.lanes[l].costPerCubicFoot < scenario.lanes[best].costPerCubicFoot {
-                                best = l
-                            }
-                        }
-                    }
-                }
-                // 3. An upstream node the product may pass through (base stock 0, cross-dock).
-                if best < 0 {
-                    for l in lanes {
-                        if case .node(let from) = scenario.lanes[l].source,
-                            product.sizeClass.eligibleKinds.contains(scenario.nodes[from].kind)
-                        {
-                            if best < 0 || scenario.lanes[l].costPerCubicFoot < scenario.lanes[best].costPerCubicFoot {
-                                best = l
-                            }
-                        }
-                    }
-                }
-                guard best >= 0 else {
+                let lane = supply.lane(product: product, vendor: productVendor.vendor, node: node)
+                guard lane >= 0 else {
                     throw SimulationError(
                         "product '\(product.id)' is stocked at or passes through node '\(scenario.nodes[node].id)', "
-                            + "but no lane brings it there from vendor '\(scenario.vendors[productVendor.vendor].id)' "
-                            + "or from a node that could hold it")
+                            + "but no lane brings it there from a vendor or from a node that could hold it")
                 }
-                route[node] = best
-                if case .node(let from) = scenario.lanes[best].source { needed[from] = true }
+                route[node] = lane
+                if case .node(let from) = scenario.lanes[lane].source { needed[from] = true }
             }
 
             // Positions in topological order (suppliers first).
@@ -217,39 +265,30 @@ public struct SimulationNetwork: Sendable {
             }
             positionRange.append(firstPosition..<Int32(positionProduct.count))
 
-            // Demand streams and their candidates, cheapest for this product's cube first.
+            // Demand streams: the options of the stream's speed, cheapest first for a one-cubic-foot
+            // product (the scenario's documented order, as the planning core uses), then those of every
+            // slower speed (downgrades); only nodes the plan stocks can ever serve.
             let firstStream = Int32(streams.count)
             var cumulative = 0.0
             let shares = scenario.demandShares(of: p)
             let total = shares.reduce(0.0) { $0 + $1.share }
-            func candidateList(region: Int, speed: Int) -> Range<Int32> {
-                let from = Int32(candidates.count)
-                guard speed < scenario.speeds.count else { return from..<from }
-                var list: [CandidatePosition] = []
-                for o in index.options(region: region, speed: speed) {
-                    let option = scenario.options[o]
-                    guard rowAtNode[option.node] >= 0 else { continue }
-                    list.append(
-                        CandidatePosition(
-                            position: positionAtNode[option.node],
-                            cutoffHour: scenario.nodes[option.node].cutoffHour[speed],
-                            shippingCost: option.unitCost(cube: product.cube)))
-                }
-                // Stable: equal costs keep the scenario's order.
-                let sorted = list.enumerated().sorted {
-                    ($0.element.shippingCost, $0.offset) < ($1.element.shippingCost, $1.offset)
-                }.map(\.element)
-                candidates.append(contentsOf: sorted)
-                return from..<Int32(candidates.count)
-            }
             for share in shares where share.share > 0 {
                 cumulative += share.share / total
                 let region = Int(share.region)
                 let speed = Int(share.speed)
-                let primary = candidateList(region: region, speed: speed)
-                let downgrade = candidateList(region: region, speed: speed + 1)
+                let from = Int32(candidates.count)
+                for t in speed..<scenario.speeds.count {
+                    for o in supply.sortedOptions(region: region, speed: t) where rowAtNode[scenario.options[o].node] >= 0 {
+                        let option = scenario.options[o]
+                        let cutoffs = scenario.nodes[option.node].cutoffHour
+                        candidates.append(
+                            CandidatePosition(
+                                position: positionAtNode[option.node], cutoffHour: t < cutoffs.count ? cutoffs[t] : 24,
+                                shippingCost: option.unitCost(cube: product.cube), speed: Int32(t)))
+                    }
+                }
                 streams.append(
-                    DemandStream(speed: Int32(speed), cumulativeShare: cumulative, primary: primary, downgrade: downgrade))
+                    DemandStream(speed: Int32(speed), cumulativeShare: cumulative, candidates: from..<Int32(candidates.count)))
             }
             if streams.count > Int(firstStream) { streams[streams.count - 1].cumulativeShare = 1 }
             streamRange.append(firstStream..<Int32(streams.count))
