@@ -472,7 +472,8 @@ private struct ScenarioBuilder {
             log.report(file, line: line, field: "share", "the shares of \(what) add up to \(CSVTable.format(total)), not 1")
             return nil
         }
-        if total == 1 { return shares }
+        // Exact enough already: keep the values as written so that writing and reading give the same scenario.
+        if abs(total - 1) <= 1e-9 { return shares }
         return shares.map { DemandShare(region: $0.region, speed: $0.speed, share: $0.share / total) }
     }
 
@@ -499,7 +500,7 @@ private struct ScenarioBuilder {
         if table.rowCount > 0 {
             if abs(total - 1) > 1e-3 {
                 log.report(table.file, line: 0, field: "share", "the hourly shares add up to \(CSVTable.format(total)), not 1")
-            } else {
+            } else if abs(total - 1) > 1e-9 {
                 curve = curve.map { $0 / total }
             }
         }
@@ -630,7 +631,7 @@ private struct ScenarioBuilder {
     }
 
     mutating func readDemandOverrides(log: inout DiagnosticLog) {
-        guard let table = table("demand_overrides.csv", log: &log) else { return }
+        guard let table = table("demand_overrides.csv", required: false, log: &log) else { return }
         let names = ["product", "region", "speed", "share"]
         table.reportUnknownColumns(known: Set(names), log: &log)
         guard let c = table.requireColumns(names, log: &log) else { return }
