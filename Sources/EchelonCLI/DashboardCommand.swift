@@ -1,12 +1,102 @@
 import ArgumentParser
+import EchelonCore
+import EchelonDashboard
+import EchelonModel
+import EchelonTerminal
+import Foundation
 
 struct DashboardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dashboard",
-        abstract: "Not built yet."
+        abstract: "Open the terminal dashboard on a scenario (the default command).",
+        discussion: """
+            Starts a solve of the scenario at once and shows it live. Screens: 1 Network, 2 Node, 3 Product, \
+            4 Convergence, 5 Violations, 6 What-if; ? lists every key. Themes are TOML files in themes/ \
+            (dark, light, high-contrast, mono); NO_COLOR selects mono. See docs/dashboard.md.
+            """
     )
 
+    @OptionGroup var scenario: ScenarioArgument
+
+    @Option(help: ArgumentHelp("Theme name (in themes/) or path to a theme file.", valueName: "name|path"))
+    var theme: String = "dark"
+
+    @Flag(help: "Leave the mouse to the terminal (text selection works; no clicks or wheel in the dashboard).")
+    var noMouse = false
+
+    @Flag(help: "Draw with ASCII only (no box drawing, blocks or braille).")
+    var ascii = false
+
+    @Flag(help: "On-call mode: browse only; re-solves and what-ifs are disabled (the opening solve still runs).")
+    var readOnly = false
+
+    @Flag(help: "Use the scripted stand-in solver instead of the planning core.")
+    var fakeSolver = false
+
+    @Flag(help: "Open a built-in demo network with the scripted solver (no scenario folder needed).")
+    var demo = false
+
+    @Option(help: ArgumentHelp("Products in the --demo network.", valueName: "count"))
+    var demoProducts = 120
+
+    @Option(help: "Relative gap at which solves stop.")
+    var gap = 0.005
+
+    @Option(help: "Iteration limit per solve.")
+    var maxIterations = 200
+
+    @Option(help: ArgumentHelp("Folder 'p' saves the plan into.", valueName: "dir"))
+    var planDirectory: String?
+
+    @Option(help: .hidden)
+    var frameStats: String?
+
     func run() throws {
-        throw ValidationError("'echelon dashboard' is not built yet.")
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw ValidationError("the dashboard needs a terminal on stdin and stdout (use 'echelon solve' in scripts)")
+        }
+        let loaded = demo ? DemoScenario.make(products: demoProducts) : try scenario.load()
+        let chosenTheme: Theme
+        do {
+            chosenTheme = try Theme.resolve(theme, searchPaths: Theme.defaultSearchPaths())
+        } catch let error as ThemeError {
+            throw ValidationError("theme: \(error)")
+        }
+        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        let session: PlanningSession = ScriptedSession(scenario: loaded, iterationDelay: demo || fakeSolver ? 0.05 : 0.05)
+        let state = DashboardState(
+            scenario: loaded, width: 80, height: 24, glyphs: ascii ? .ascii : .unicode, readOnly: readOnly,
+            themeName: noColor ? "mono (NO_COLOR)" : chosenTheme.name)
+        let directory = planDirectory ?? "echelon-plan-\(loaded.name)"
+        let limits = SolveLimits(gap: gap, maxIterations: maxIterations)
+        let options = TerminalOptions(theme: chosenTheme, mouse: !noMouse, noColor: noColor)
+        MainActor.assumeIsolated {
+            let app = TerminalApp(
+                state: state, session: session, options: options, limits: limits, statsPath: frameStats
+            ) { result, scenario in
+                try PlanFileWriter.write(result, scenario: scenario, to: directory)
+            }
+            app.run()
+        }
+    }
+}
+
+/// Writes a plan as `plan.csv` in a folder, atomically (temp file in the same folder, then rename).
+enum PlanFileWriter {
+    static func write(_ result: SolveResult, scenario: Scenario, to directory: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var text = "product,node,base_stock,expected_on_hand,outbound_per_day,inbound_per_day,fill_rate,vendor\n"
+        for position in result.plan.positions {
+            let p = Int(position.product)
+            let choice = Int(result.plan.vendorChoice[p])
+            let vendor = scenario.productVendors.indices.contains(choice) ? scenario.vendors[scenario.productVendors[choice].vendor].id : ""
+            text += "\(scenario.products[p].id),\(scenario.nodes[Int(position.node)].id),\(position.baseStock),"
+            text += "\(position.expectedOnHand),\(position.outboundPerDay),\(position.inboundPerDay),\(position.fillRate),\(vendor)\n"
+        }
+        let path = directory + "/plan.csv"
+        let temporary = directory + "/.plan.csv.tmp"
+        try text.write(toFile: temporary, atomically: false, encoding: .utf8)
+        if rename(temporary, path) != 0 { throw CocoaError(.fileWriteUnknown) }
+        return path
     }
 }

@@ -93,7 +93,9 @@ public final class TerminalApp {
             case .mouse(let mouse):
                 effects += state.update(.mouse(mouse))
             case .resize:
-                screen.resize()
+                // ncurses already resized (our SIGWINCH handler's resizeterm queued this KEY_RESIZE);
+                // calling resizeterm again would queue another one, forever.
+                screen.refreshSize()
                 effects += state.update(.resize(width: screen.width, height: screen.height))
             }
             sawInput = true

@@ -88,6 +88,11 @@ public final class TerminalScreen {
         if cnc_window_size(&rows, &cols) == 0 {
             resizeterm(rows, cols)
         }
+        refreshSize()
+    }
+
+    /// Reads ncurses' idea of the size.
+    public func refreshSize() {
         let screen = cnc_stdscr()
         width = Int(getmaxx(screen))
         height = Int(getmaxy(screen))

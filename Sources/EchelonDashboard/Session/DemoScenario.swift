@@ -18,15 +18,15 @@ public enum DemoScenario {
         ]
         // (id, kind, lat, lon, storage ft³, outbound/day, inbound/day, holding multiplier)
         let specs: [(String, NodeKind, Double, Double, Double, Double, Double, Double)] = [
-            ("DC-EAST", .dc, 40.2, -76.9, 60_000, 4_000, 5_000, 0.8),
-            ("DC-WEST", .dc, 36.2, -115.1, 50_000, 3_500, 4_500, 0.8),
-            ("FC-NYC", .fc, 40.7, -74.0, 9_000, 1_500, 1_600, 1.4),
-            ("FC-BOS", .fc, 42.4, -71.1, 6_000, 900, 1_000, 1.3),
-            ("FC-LAX", .fc, 34.0, -118.2, 8_000, 1_400, 1_500, 1.3),
-            ("FC-SEA", .fc, 47.6, -122.3, 5_000, 800, 900, 1.2),
-            ("NSFC-MID", .nsfc, 39.1, -94.6, 20_000, 600, 700, 0.9),
-            ("SSD-MAN", .ssd, 40.78, -73.97, 900, 400, 420, 2.0),
-            ("SSD-SFO", .ssd, 37.77, -122.42, 800, 350, 380, 2.0),
+            ("DC-EAST", .dc, 40.2, -76.9, 5_500, 700, 800, 0.8),
+            ("DC-WEST", .dc, 36.2, -115.1, 4_000, 500, 650, 0.8),
+            ("FC-NYC", .fc, 40.7, -74.0, 900, 260, 350, 1.4),
+            ("FC-BOS", .fc, 42.4, -71.1, 500, 120, 130, 1.3),
+            ("FC-LAX", .fc, 34.0, -118.2, 700, 220, 300, 1.3),
+            ("FC-SEA", .fc, 47.6, -122.3, 400, 100, 110, 1.2),
+            ("NSFC-MID", .nsfc, 39.1, -94.6, 3_000, 80, 90, 0.9),
+            ("SSD-MAN", .ssd, 40.78, -73.97, 80, 300, 340, 2.0),
+            ("SSD-SFO", .ssd, 37.77, -122.42, 70, 120, 130, 2.0),
         ]
         let nodes = specs.map { s in
             Node(id: s.0, kind: s.1, country: "US", location: point(s.2, s.3), storageCapacity: s.4, outboundCapacity: s.5,
@@ -55,7 +55,7 @@ public enum DemoScenario {
                 for (n, node) in nodes.enumerated() {
                     let miles = region.location.miles(to: node.location)
                     guard miles <= speed.radiusMiles! else { continue }
-                    candidates.append(FulfilmentOption(region: r, speed: s, node: n, costPerUnit: 1.5 + miles / 400, costPerCubicFoot: 0.3 + miles / 2000))
+                    candidates.append(FulfilmentOption(region: r, speed: s, node: n, costPerUnit: 1.5 + miles / 400 - (node.kind == .ssd ? 0.8 : 0), costPerCubicFoot: 0.3 + miles / 2000))
                 }
                 options += candidates.sorted { $0.unitCost(cube: 1) < $1.unitCost(cube: 1) }
             }

@@ -137,6 +137,9 @@ public enum ScriptedSolver {
             if node.storageCapacity > 0, usage[n].storageUsed > node.storageCapacity {
                 let scale = node.storageCapacity / usage[n].storageUsed
                 for i in positions.indices where Int(positions[i].node) == n {
+                    let product = scenario.products[Int(positions[i].product)]
+                    costs.holding -= (1 - scale) * positions[i].expectedOnHand * product.unitCost * product.holdingRate
+                        / scenario.costs.daysPerYear * node.holdingMultiplier
                     positions[i].expectedOnHand *= scale
                     positions[i].baseStock = Int32((Double(positions[i].baseStock) * scale).rounded(.down))
                     positions[i].fillRate *= scale.squareRoot()

@@ -24,8 +24,10 @@ public enum Layout {
     public static func tabs(width: Int) -> [(screen: Screen, x: Int, label: String)] {
         var x = 10
         var out: [(Screen, Int, String)] = []
+        let short: [Screen: String] = [.convergence: "Converge", .violations: "Violate"]
         for screen in Screen.allCases {
-            let label = " \(screen.rawValue) \(screen.title) "
+            let title = width < 100 ? short[screen] ?? screen.title : screen.title
+            let label = " \(screen.rawValue) \(title) "
             out.append((screen, x, label))
             x += DisplayWidth.of(label) + 1
         }

@@ -50,9 +50,6 @@ public enum DashboardView {
             let label = current ? "[\(tab.label.dropFirst().dropLast())]" : tab.label
             buffer.put(label, x: tab.x, y: Layout.tabRow, role: current ? .selection : (disabled ? .dim : .title))
         }
-        if state.readOnly {
-            buffer.put(" READ-ONLY ", x: state.width - 11, y: Layout.tabRow, role: .warning)
-        }
     }
 
     /// Scenario, solve state and the last message.
@@ -85,9 +82,11 @@ public enum DashboardView {
         // The solve-state part gets its own role; the text already says it, colour only repeats it.
         let prefix = DisplayWidth.of(" \(scenario.name) · \(scenario.nodes.count) nodes · \(scenario.products.count) products · ")
         buffer.restyle(x: prefix, y: y, width: written - prefix, role: solveRole)
+        let badge = state.readOnly ? " READ-ONLY " : ""
+        if state.readOnly { buffer.put(badge, x: state.width - DisplayWidth.of(badge), y: y, role: .warning) }
         if let message = state.message {
             let x = written + 2
-            buffer.put(message, x: x, y: y, role: state.messageIsError ? .bad : .accent, maxWidth: state.width - x)
+            buffer.put(message, x: x, y: y, role: state.messageIsError ? .bad : .accent, maxWidth: state.width - x - DisplayWidth.of(badge))
         }
     }
 

@@ -38,7 +38,8 @@ enum TableWidget {
         var out: [(TableColumn, Int, Int)] = []
         for (i, column) in kept {
             var c = column
-            if c.flexible { c.width += spare }
+            // The flexible column grows a little; the rest stays on the right, so numbers sit near their names.
+            if c.flexible { c.width += min(spare, 12) }
             out.append((c, i, x))
             x += c.width + 1
         }
@@ -51,7 +52,8 @@ enum TableWidget {
         visibleRows: Int, totalRows: Int, table: TableState, glyphs: Glyphs, focused: Bool = true,
         rowRole: (Int) -> StyleRole = { _ in .normal }, cells: (Int) -> [TableCell]
     ) {
-        let fitted = fit(columns, width: width - 2)
+        let counterWidth = totalRows > visibleRows ? DisplayWidth.of(" \(totalRows)–\(totalRows) of \(totalRows) ") + 1 : 0
+        let fitted = fit(columns, width: width - 2 - counterWidth)
         buffer.fill(x: x, y: headerRow, width: width, height: 1, role: .tableHeader)
         for (column, _, cx) in fitted {
             var title = column.title

@@ -1,6 +1,0 @@
-import Testing
-@testable import EchelonDashboard
-
-@Test func moduleLinks() {
-    #expect(DashboardModule.name == "dashboard")
-}
