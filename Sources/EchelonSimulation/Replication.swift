@@ -29,7 +29,8 @@ public struct ReplicationResult: Sendable {
     // Per node.
     /// Mean cubic feet held, per measured day.
     public var storageByDay: [[Double]]
-    /// Units leaving (customers and transfers), per measured day.
+    /// Units shipped to customers, per measured day (the outbound capacity counts these, as in the
+    /// planning model; transfers to other nodes load the receiver's inbound capacity instead).
     public var outboundByDay: [[Double]]
     /// Units received, per measured day.
     public var inboundByDay: [[Double]]
@@ -82,36 +83,41 @@ struct WaitingRequest {
     var speed: Int32
 }
 
-/// A min-heap of arrival times (lead times may cross, so a FIFO would not do).
+/// A product's units in transit: a min-heap of (arrival time, receiving position). Lead times may
+/// cross, so a FIFO would not do; one heap per product makes its next receipt an O(1) look-up.
 struct ArrivalHeap {
-    var times: [Double] = []
-    var first: Double { times.isEmpty ? .infinity : times[0] }
+    struct Entry {
+        var time: Double
+        var position: Int32
+    }
+    var entries: [Entry] = []
+    var first: Double { entries.isEmpty ? .infinity : entries[0].time }
 
-    mutating func push(_ time: Double) {
-        times.append(time)
-        var child = times.count - 1
+    mutating func push(_ time: Double, position: Int) {
+        entries.append(Entry(time: time, position: Int32(position)))
+        var child = entries.count - 1
         while child > 0 {
             let parent = (child - 1) / 2
-            if times[parent] <= times[child] { break }
-            times.swapAt(parent, child)
+            if entries[parent].time <= entries[child].time { break }
+            entries.swapAt(parent, child)
             child = parent
         }
     }
 
-    mutating func pop() -> Double {
-        let top = times[0]
-        let last = times.removeLast()
-        if !times.isEmpty {
-            times[0] = last
+    mutating func pop() -> Entry {
+        let top = entries[0]
+        let last = entries.removeLast()
+        if !entries.isEmpty {
+            entries[0] = last
             var parent = 0
-            let count = times.count
+            let count = entries.count
             while true {
                 let left = 2 * parent + 1
                 if left >= count { break }
                 let right = left + 1
-                let child = right < count && times[right] < times[left] ? right : left
-                if times[parent] <= times[child] { break }
-                times.swapAt(parent, child)
+                let child = right < count && entries[right].time < entries[left].time ? right : left
+                if entries[parent].time <= entries[child].time { break }
+                entries.swapAt(parent, child)
                 parent = child
             }
         }
@@ -163,10 +169,9 @@ struct ReplicationRun {
     // Per position.
     var onHand: [Int32]
     var lastChange: [Double]
+    /// Per product: units in transit to its positions.
     var pipeline: [ArrivalHeap]
     var waiting: [FIFO<WaitingRequest>]
-    /// Per product: earliest pending receipt, to skip quiet days at once.
-    var nextArrival: [Double]
 
     // Per node, within the current day.
     var nodeCube: [Double]
@@ -202,9 +207,8 @@ struct ReplicationRun {
         }
         onHand = network.baseStock
         lastChange = [Double](repeating: 0, count: positionCount)
-        pipeline = [ArrivalHeap](repeating: ArrivalHeap(), count: positionCount)
+        pipeline = [ArrivalHeap](repeating: ArrivalHeap(), count: productCount)
         waiting = [FIFO<WaitingRequest>](repeating: FIFO(), count: positionCount)
-        nextArrival = [Double](repeating: .infinity, count: productCount)
         nodeCube = [Double](repeating: 0, count: nodeCount)
         for i in 0..<positionCount {
             nodeCube[Int(network.positionNode[i])] += Double(network.baseStock[i]) * network.cube[i]
@@ -249,14 +253,12 @@ struct ReplicationRun {
                     let position = Int(dock[n].popFirst())
                     inboundToday[n] += 1
                     receive(position, at: dayStart, dayEnd: dayEnd)
-                    let product = Int(network.positionProduct[position])
-                    refreshNextArrival(product)
                 }
             }
             for product in 0..<productCount {
                 let count = demandRandom[product].demand(
                     mean: network.demandMean[product], varianceToMean: network.demandVMR[product])
-                if count == 0 && nextArrival[product] >= dayEnd { continue }
+                if count == 0 && pipeline[product].first >= dayEnd { continue }
                 playDay(product: product, orderCount: count, dayStart: dayStart, dayEnd: dayEnd)
             }
             // Settle the day's capacities.
@@ -303,25 +305,15 @@ struct ReplicationRun {
             }
             if orders.count > 1 { orders.sort { $0.time < $1.time } }
         }
-        let positions = network.positionRange[product]
         var next = 0
         while true {
-            // The earliest receipt among this product's positions.
-            var arrivalTime = Double.infinity
-            var arrivalPosition = -1
-            for i in positions {
-                let t = pipeline[Int(i)].first
-                if t < arrivalTime {
-                    arrivalTime = t
-                    arrivalPosition = Int(i)
-                }
-            }
+            let arrivalTime = pipeline[product].first
             if next < orders.count && orders[next].time <= arrivalTime {
                 let order = orders[next]
                 next += 1
                 serve(stream: Int(order.stream), at: order.time, dayStart: dayStart, dayEnd: dayEnd)
             } else if arrivalTime < dayEnd {
-                _ = pipeline[arrivalPosition].pop()
+                let arrivalPosition = Int(pipeline[product].pop().position)
                 let node = Int(network.positionNode[arrivalPosition])
                 if inboundToday[node] < network.scenario.nodes[node].inboundCapacity && dock[node].isEmpty {
                     inboundToday[node] += 1
@@ -333,13 +325,6 @@ struct ReplicationRun {
                 break
             }
         }
-        refreshNextArrival(product)
-    }
-
-    mutating func refreshNextArrival(_ product: Int) {
-        var earliest = Double.infinity
-        for i in network.positionRange[product] { earliest = min(earliest, pipeline[Int(i)].first) }
-        nextArrival[product] = earliest
     }
 
     /// Adds on-hand time since the last change (measured part only).
@@ -437,7 +422,7 @@ struct ReplicationRun {
             let lead =
                 leadRandom[product].duration(mean: network.vendorLeadMean[i], std: network.vendorLeadStd[i])
                 + leadRandom[product].duration(mean: network.transitMean[i], std: network.transitStd[i])
-            pipeline[i].push(time + lead * 24)
+            pipeline[product].push(time + lead * 24, position: i)
             if measured {
                 result.costs.purchase += network.purchaseCost[i]
                 result.costs.inboundTransport += network.laneCostPerUnit[i]
@@ -458,7 +443,6 @@ struct ReplicationRun {
     mutating func transfer(from supplier: Int, to destination: Int, requestedAt: Double, at time: Double) {
         let product = Int(network.positionProduct[destination])
         let node = Int(network.positionNode[supplier])
-        outboundToday[node] += 1
         if requestedAt >= warmupHour {
             result.positionRequestWaitHours[supplier] += time - requestedAt
         }
@@ -468,7 +452,7 @@ struct ReplicationRun {
         }
         let transit = leadRandom[product].duration(
             mean: network.transitMean[destination], std: network.transitStd[destination])
-        pipeline[destination].push(time + transit * 24)
+        pipeline[product].push(time + transit * 24, position: destination)
     }
 
     /// A unit arrives at position `i`: it serves the oldest waiting request, else goes on the shelf.
