@@ -34,10 +34,13 @@ enum ScenarioLocation {
     }
 
     static func printDiagnostics(_ diagnostics: [Diagnostic]) {
-        var text = diagnostics.map(\.description).joined(separator: "\n")
+        printError(report(diagnostics))
+    }
+
+    /// One `file:line: field: message` line per problem, then the count.
+    static func report(_ diagnostics: [Diagnostic]) -> String {
         let count = diagnostics.count
-        text += "\n\(count) problem\(count == 1 ? "" : "s") found\n"
-        printError(text)
+        return diagnostics.map { $0.description + "\n" }.joined() + "\(count) problem\(count == 1 ? "" : "s") found\n"
     }
 
     /// Writes to stderr unbuffered, so that messages interleave correctly with stdout.

@@ -69,6 +69,8 @@ private struct ScenarioBuilder {
     var categories: [String] = []
     var products: [Product] = []
     var productLines: [Int32] = []
+    /// Ids of rows rejected for their own problems: references to them are not reported again.
+    var rejected: Set<String> = []
     var productVendors: [ProductVendor] = []
     var demandOverrides: [DemandShare] = []
 
@@ -94,7 +96,9 @@ private struct ScenarioBuilder {
         readLanes(log: &log)
         readRegions(log: &log)
         if manifest.hasFulfilmentTable { readFulfilment(log: &log) } else { deriveFulfilment(log: &log) }
-        checkRegionsServed(log: &log)
+        // Cross-checks on tables that have problems of their own would only repeat them in other words.
+        let networkIsClean = log.isEmpty
+        if networkIsClean { checkRegionsServed(log: &log) }
         readProfiles(log: &log)
         readArrivals(log: &log)
         readProducts(log: &log)
@@ -111,7 +115,7 @@ private struct ScenarioBuilder {
                 path("fulfilment.csv"), line: 0, field: "",
                 "the file is present but scenario.toml derives options from radii: set fulfilment = true under [tables]")
         }
-        checkProductsCanBeHeld(log: &log)
+        if log.isEmpty { checkProductsCanBeHeld(log: &log) }
         guard log.isEmpty else { return nil }
 
         options.sort { a, b in
@@ -156,7 +160,10 @@ private struct ScenarioBuilder {
             let country = table.requiredText(row, c[1], log: &log)
             let latitude = table.double(row, c[2], .within(-90...90), log: &log)
             let longitude = table.double(row, c[3], .within(-180...180), log: &log)
-            guard let id, let country, let latitude, let longitude else { continue }
+            guard let id, let country, let latitude, let longitude else {
+                if let id { rejected.insert(id) }
+                continue
+            }
             if let first = firstLine[id] {
                 log.report(table.file, line: table.line(of: row), field: "id", "duplicate vendor '\(id)' (first on line \(first))")
                 continue
@@ -207,7 +214,10 @@ private struct ScenarioBuilder {
             }
             guard let id, let kind, let country, let latitude, let longitude, let storage, let outbound, let inbound,
                 let holding, cutoffsValid
-            else { continue }
+            else {
+                if let id { rejected.insert(id) }
+                continue
+            }
             if let first = firstLine[id] {
                 log.report(table.file, line: line, field: "id", "duplicate node '\(id)' (first on line \(first))")
                 continue
@@ -232,6 +242,7 @@ private struct ScenarioBuilder {
         let names = ["from", "to", "transit_mean_days", "transit_std_days", "cost_per_cuft"]
         table.reportUnknownColumns(known: Set(names), log: &log)
         guard let c = table.requireColumns(names, log: &log) else { return }
+        let problemsBefore = log.count
         var firstLine: [String: Int] = [:]
         for row in table.rows {
             let line = table.line(of: row)
@@ -246,7 +257,7 @@ private struct ScenarioBuilder {
                     source = .vendor(v)
                 } else if let n = nodeIndex[from] {
                     source = .node(n)
-                } else {
+                } else if !rejected.contains(from) {
                     log.report(table.file, line: line, field: "from", "unknown vendor or node '\(from)'")
                 }
             }
@@ -254,7 +265,7 @@ private struct ScenarioBuilder {
             if let to {
                 if let n = nodeIndex[to] {
                     destination = n
-                } else {
+                } else if !rejected.contains(to) {
                     let hint = vendorIndex[to] != nil ? " (a vendor; lanes lead into nodes)" : ""
                     log.report(table.file, line: line, field: "to", "unknown node '\(to)'\(hint)")
                 }
@@ -273,11 +284,11 @@ private struct ScenarioBuilder {
             lanes.append(Lane(source: source, destination: destination, transitMean: mean, transitStd: std, costPerCubicFoot: cost))
             laneLines.append(line)
         }
-        checkLaneGraph(file: table.file, log: &log)
+        checkLaneGraph(file: table.file, reportUnfedNodes: log.count == problemsBefore, log: &log)
     }
 
     /// Node → node lanes must form no cycle (echelons are longest paths), and every node needs a way in.
-    func checkLaneGraph(file: String, log: inout DiagnosticLog) {
+    func checkLaneGraph(file: String, reportUnfedNodes: Bool, log: inout DiagnosticLog) {
         var inboundCount = [Int](repeating: 0, count: nodes.count)
         var outbound = [[Int]](repeating: [], count: nodes.count)
         var indegree = [Int](repeating: 0, count: nodes.count)
@@ -288,7 +299,7 @@ private struct ScenarioBuilder {
                 indegree[lane.destination] += 1
             }
         }
-        for n in nodes.indices where inboundCount[n] == 0 {
+        for n in nodes.indices where inboundCount[n] == 0 && reportUnfedNodes {
             log.report(path("nodes.csv"), line: nodeLines[n], field: "id", "node '\(nodes[n].id)' has no inbound lane: nothing can replenish it")
         }
         var queue = nodes.indices.filter { indegree[$0] == 0 }
@@ -348,7 +359,10 @@ private struct ScenarioBuilder {
             let latitude = table.double(row, c[2], .within(-90...90), log: &log)
             let longitude = table.double(row, c[3], .within(-180...180), log: &log)
             let weight = table.double(row, c[4], .positive, log: &log)
-            guard let id, let country, let latitude, let longitude, let weight else { continue }
+            guard let id, let country, let latitude, let longitude, let weight else {
+                if let id { rejected.insert(id) }
+                continue
+            }
             if let first = regionIndex[id] {
                 log.report(table.file, line: line, field: "id", "duplicate region '\(id)' (first on line \(regionLines[first]))")
                 continue
@@ -374,6 +388,7 @@ private struct ScenarioBuilder {
     func lookupRegion(_ table: CSVTable, _ row: Int, _ column: Int, log: inout DiagnosticLog) -> Int? {
         let id = table.text(row, column)
         if let index = regionIndex[id] { return index }
+        if rejected.contains(id) { return nil }
         log.report(table.file, line: table.line(of: row), field: table.header[column], "unknown region '\(id)'")
         return nil
     }
@@ -391,7 +406,7 @@ private struct ScenarioBuilder {
             let speed = lookupSpeed(table, row, c[1], log: &log)
             let nodeId = table.text(row, c[2])
             let node = nodeIndex[nodeId]
-            if node == nil { log.report(table.file, line: line, field: "node", "unknown node '\(nodeId)'") }
+            if node == nil && !rejected.contains(nodeId) { log.report(table.file, line: line, field: "node", "unknown node '\(nodeId)'") }
             let perUnit = table.double(row, c[3], .nonNegative, log: &log)
             let perCubicFoot = table.double(row, c[4], .nonNegative, log: &log)
             guard let region, let speed, let node, let perUnit, let perCubicFoot else { continue }
@@ -534,7 +549,10 @@ private struct ScenarioBuilder {
             }
             guard let id, let category, let cube, let unitCost, let holdingRate, let sizeClass, let demandMean, let vmr,
                 let profile
-            else { continue }
+            else {
+                if let id { rejected.insert(id) }
+                continue
+            }
             if let first = seen[id] {
                 log.report(table.file, line: line, field: "id", "duplicate product '\(id)' (first on line \(productLines[Int(first)]))")
                 continue
@@ -580,12 +598,12 @@ private struct ScenarioBuilder {
             let line = table.line(of: row)
             let productId = table.text(row, c[0])
             let product = lookupProduct(productId, after: previous)
-            if product == nil && !products.isEmpty {
+            if product == nil && !products.isEmpty && !rejected.contains(productId) {
                 log.report(table.file, line: line, field: "product", "unknown product '\(productId)'")
             }
             let vendorId = table.text(row, c[1])
             let vendor = vendorIndex[vendorId]
-            if vendor == nil && !vendors.isEmpty {
+            if vendor == nil && !vendors.isEmpty && !rejected.contains(vendorId) {
                 log.report(table.file, line: line, field: "vendor", "unknown vendor '\(vendorId)'")
             }
             let price = table.double(row, c[2], .positive, log: &log)
@@ -642,7 +660,7 @@ private struct ScenarioBuilder {
             let line = table.line(of: row)
             let productId = table.text(row, c[0])
             let product = lookupProduct(productId, after: previous)
-            if product == nil && !products.isEmpty {
+            if product == nil && !products.isEmpty && !rejected.contains(productId) {
                 log.report(table.file, line: line, field: "product", "unknown product '\(productId)'")
             }
             let region = lookupRegion(table, row, c[1], log: &log)

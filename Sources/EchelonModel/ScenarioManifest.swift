@@ -157,10 +157,14 @@ struct ScenarioManifest {
                     }
                 }
             }
-            if let id, let promise, let target, let penalty {
+            // A speed with a bad value is still registered (with placeholders; the scenario will not load),
+            // so that its columns and references are not reported as unknown too.
+            if let id, seenIds[id] == reader.line("id", section: section) {
                 manifest.speeds.append(
                     ManifestSpeed(
-                        speed: Speed(id: id, promiseHours: promise, targetFillRate: target, missPenalty: penalty, radiusMiles: radius),
+                        speed: Speed(
+                            id: id, promiseHours: promise ?? Double(1_000_000 + index), targetFillRate: target ?? 1,
+                            missPenalty: penalty ?? 0, radiusMiles: radius),
                         nodeKinds: kinds, shippingMultiplier: multiplier, line: headerLine))
             }
         }

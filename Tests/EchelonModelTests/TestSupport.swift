@@ -51,3 +51,5 @@ func copyOfSample(_ source: String = BundledSample.tiny) -> String {
     }
     return directory
 }
+
+func unlinkFile(_ path: String) { unlink(path) }
