@@ -60,6 +60,11 @@ struct CompareCommand: ParsableCommand {
         print("")
         print(SimulationOutput.compareTable(summaries), terminator: "")
         print("")
+        if summaries.count > 1 {
+            print("Paired differences (same demand in each replication):")
+            print(SimulationOutput.differenceTable(summaries), terminator: "")
+            print("")
+        }
         print("Written \(out)/compare.csv and one report folder per plan.")
     }
 }

@@ -80,6 +80,61 @@ public enum SimulationOutput {
                     .joined(separator: ",") + "\n"
             }
         }
+        for entry in pairedDifferences(summaries) {
+            for (metric, value) in entry.differences {
+                out += [
+                    PlanCSV.csvField(entry.name), metric + "_minus_" + summaries[0].name, number(value.mean),
+                    number(value.low), number(value.high),
+                ].joined(separator: ",") + "\n"
+            }
+        }
+        return out
+    }
+
+    /// Differences from the first plan, replication by replication: under common random numbers these
+    /// intervals are much narrower than the difference of two separate intervals.
+    public static func pairedDifferences(_ summaries: [(name: String, summary: SimulationSummary)])
+        -> [(name: String, summary: SimulationSummary, differences: [(metric: String, value: Estimate)])]
+    {
+        guard let base = summaries.first else { return [] }
+        return summaries.dropFirst().map { entry in
+            let differences = zip(entry.summary.metricSamples, base.summary.metricSamples).map { mine, theirs in
+                (metric: mine.name, value: Estimate(samples: zip(mine.samples, theirs.samples).map { $0 - $1 }))
+            }
+            return (entry.name, entry.summary, differences)
+        }
+    }
+
+    /// A table of each plan's differences from the first plan, with paired intervals.
+    public static func differenceTable(_ summaries: [(name: String, summary: SimulationSummary)]) -> String {
+        let paired = pairedDifferences(summaries)
+        guard let first = summaries.first, !paired.isEmpty else { return "" }
+        var rows: [[String]] = [["minus " + first.name] + paired.map(\.name)]
+        for (m, metric) in first.summary.metricSamples.enumerated() {
+            var row = [metric.name]
+            for entry in paired {
+                let value = entry.differences[m].value
+                let isRate = metric.name.hasPrefix("fill_rate_")
+                let scale = isRate ? 100.0 : 1.0
+                let unit = isRate ? " pp" : ""
+                row.append(String(format: "%+.2f ±%.2f", value.mean * scale, value.halfWidth * scale) + unit)
+            }
+            rows.append(row)
+        }
+        return alignedTable(rows)
+    }
+
+    static func alignedTable(_ rows: [[String]]) -> String {
+        let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
+        var out = ""
+        for (r, row) in rows.enumerated() {
+            let cells = row.enumerated().map { c, cell in
+                c == 0 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[c] - cell.count) + cell
+            }
+            out += cells.joined(separator: "  ") + "\n"
+            if r == 0 { out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
+        }
         return out
     }
 
@@ -99,16 +154,6 @@ public enum SimulationOutput {
             }
             rows.append(row)
         }
-        let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
-        var out = ""
-        for (r, row) in rows.enumerated() {
-            let cells = row.enumerated().map { c, cell in
-                c == 0 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[c] - cell.count) + cell
-            }
-            out += cells.joined(separator: "  ") + "\n"
-            if r == 0 { out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
-        }
-        return out
+        return alignedTable(rows)
     }
 }

@@ -112,13 +112,9 @@ public struct SimulationSummary: Sendable, Codable {
             samples: results.map { $0.unitsShipped > 0 ? $0.costs.outboundShipping / $0.unitsShipped : .nan })
         unitsShippedPerDay = Estimate(samples: results.map { $0.unitsShipped / days })
         unitsOnHand = Estimate(samples: results.map { $0.nodeOnHandUnitDays.reduce(0, +) / days })
-        capacityViolationDays = Estimate(
-            samples: results.map { (r: ReplicationResult) -> Double in
-                let storage: Int = r.storageOverDays.reduce(0, +)
-                let outbound: Int = r.outboundOverDays.reduce(0, +)
-                let inbound: Int = r.inboundOverDays.reduce(0, +)
-                return Double(storage + outbound + inbound)
-            })
+        let samples = Self.metricSamples(results, scenario: scenario, days: days)
+        metricSamples = samples
+        capacityViolationDays = Estimate(samples: samples.first { $0.name == "capacity_violation_days" }!.samples)
 
         // Model values per node, from the plan's expected columns.
         let nodeCount = scenario.nodes.count
@@ -176,15 +172,45 @@ public struct SimulationSummary: Sendable, Codable {
         }
     }
 
-    /// The headline metrics, as compared across plans.
+    /// The headline metrics, as compared across plans, with their per-replication values.
+    public var metricSamples: [MetricSamples]
+
     public var metrics: [(name: String, value: Estimate)] {
-        var list: [(String, Estimate)] = [("total_cost_per_day", totalCostPerDay)]
-        for cost in costs { list.append((cost.term + "_per_day", cost.perDay)) }
-        list.append(("shipping_cost_per_unit", shippingCostPerUnit))
-        for speed in speeds { list.append(("fill_rate_" + speed.speed, speed.fillRate)) }
-        list.append(("capacity_violation_days", capacityViolationDays))
-        list.append(("units_on_hand", unitsOnHand))
-        list.append(("units_shipped_per_day", unitsShippedPerDay))
+        metricSamples.map { ($0.name, Estimate(samples: $0.samples)) }
+    }
+
+    static func metricSamples(_ results: [ReplicationResult], scenario: Scenario, days: Double) -> [MetricSamples] {
+        var list = [MetricSamples(name: "total_cost_per_day", samples: results.map { $0.costs.total / days })]
+        for (t, term) in CostTotals.termNames.enumerated() {
+            list.append(MetricSamples(name: term + "_per_day", samples: results.map { $0.costs.terms[t] / days }))
+        }
+        list.append(
+            MetricSamples(
+                name: "shipping_cost_per_unit",
+                samples: results.map { $0.unitsShipped > 0 ? $0.costs.outboundShipping / $0.unitsShipped : .nan }))
+        for (s, speed) in scenario.speeds.enumerated() {
+            list.append(
+                MetricSamples(
+                    name: "fill_rate_" + speed.id,
+                    samples: results.map { $0.demand[s] > 0 ? $0.servedOnTime[s] / $0.demand[s] : .nan }))
+        }
+        list.append(
+            MetricSamples(
+                name: "capacity_violation_days",
+                samples: results.map { (r: ReplicationResult) -> Double in
+                    let storage: Int = r.storageOverDays.reduce(0, +)
+                    let outbound: Int = r.outboundOverDays.reduce(0, +)
+                    let inbound: Int = r.inboundOverDays.reduce(0, +)
+                    return Double(storage + outbound + inbound)
+                }))
+        list.append(MetricSamples(name: "units_on_hand", samples: results.map { $0.nodeOnHandUnitDays.reduce(0, +) / days }))
+        list.append(MetricSamples(name: "units_shipped_per_day", samples: results.map { $0.unitsShipped / days }))
         return list
     }
+}
+
+/// One metric's value in each replication (replication r of every plan saw the same demand).
+public struct MetricSamples: Sendable, Codable {
+    public var name: String
+    public var samples: [Double]
 }

@@ -116,4 +116,16 @@ func simulate(_ scenario: Scenario, _ plan: Plan, days: Int, warmup: Int, replic
         // Replications differ from each other.
         #expect(one[0].demand[0] != one[1].demand[0])
     }
+
+    @Test func plansShareDemandUnderCommonRandomNumbers() throws {
+        let scenario = TestScenarios.twoEchelon(mean1: 2, mean2: 3, vendorDays: 6, transitDays: 1)
+        let lean = try SimulationNetwork(scenario: scenario, plan: TestScenarios.plan(scenario, baseStock: [(0, 10), (1, 1), (2, 1)]))
+        let rich = try SimulationNetwork(scenario: scenario, plan: TestScenarios.plan(scenario, baseStock: [(0, 40), (1, 6), (2, 8)]))
+        let settings = SimulationSettings(days: 150, warmupDays: 10, replications: 3, seed: 5, threads: 2)
+        let both = Simulator.runMany([lean, rich], settings: settings)
+        for r in 0..<3 {
+            #expect(both[0][r].demand == both[1][r].demand)
+            #expect(both[0][r].servedOnTime[0] < both[1][r].servedOnTime[0])
+        }
+    }
 }
