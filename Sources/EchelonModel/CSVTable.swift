@@ -292,6 +292,12 @@ public struct CSVTable: Sendable {
 
     // MARK: Fields
 
+    func withStorage<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        storage.withUnsafeBufferPointer(body)
+    }
+
+    func fieldRange(_ row: Int, _ column: Int) -> Range<Int> { range(row, column) }
+
     private func range(_ row: Int, _ column: Int) -> Range<Int> {
         let k = row * header.count + column
         let start = k == 0 ? 0 : Int(fieldEnds[k - 1])

@@ -529,23 +529,28 @@ private struct ScenarioBuilder {
         guard let c = table.requireColumns(names, log: &log) else { return }
         products.reserveCapacity(table.rowCount)
         productLines.reserveCapacity(table.rowCount)
-        var categoryIndex: [String: Int32] = [:]
-        var seen: [String: Int32] = [:]
-        seen.reserveCapacity(table.rowCount)
+        // Ids, categories and profiles are matched on their bytes; Strings are made once per distinct value.
+        var categoryIndex = FieldIndex()
+        let profileBytes = FieldIndex(keys: profiles.map(\.id))
+        var seen = FieldIndex(expectedCount: table.rowCount)
         for row in table.rows {
             let line = table.line(of: row)
             let id = table.requiredText(row, c[0], log: &log)
-            let category = table.requiredText(row, c[1], log: &log)
+            var category = table.withBytes(row, c[1]) { categoryIndex.find($0) }
+            if category == nil, let name = table.requiredText(row, c[1], log: &log) {
+                category = Int32(categories.count)
+                table.withBytes(row, c[1]) { _ = categoryIndex.insert($0, value: Int32(categories.count)) }
+                categories.append(name)
+            }
             let cube = table.double(row, c[2], .positive, log: &log)
             let unitCost = table.double(row, c[3], .positive, log: &log)
             let holdingRate = table.double(row, c[4], .within(0...10), log: &log)
             let sizeClass = table.choice(row, c[5], as: SizeClass.self, log: &log)
             let demandMean = table.double(row, c[6], .nonNegative, log: &log)
             let vmr = table.double(row, c[7], .atLeast(1), log: &log)
-            let profileId = table.text(row, c[8])
-            let profile = profileIndex[profileId]
+            let profile = table.withBytes(row, c[8]) { profileBytes.find($0) }
             if profile == nil && !profiles.isEmpty {
-                log.report(table.file, line: line, field: "profile", "unknown profile '\(profileId)'")
+                log.report(table.file, line: line, field: "profile", "unknown profile '\(table.text(row, c[8]))'")
             }
             guard let id, let category, let cube, let unitCost, let holdingRate, let sizeClass, let demandMean, let vmr,
                 let profile
@@ -553,37 +558,34 @@ private struct ScenarioBuilder {
                 if let id { rejected.insert(id) }
                 continue
             }
-            if let first = seen[id] {
+            if let first = table.withBytes(row, c[0], { seen.insert($0, value: Int32(products.count)) }) {
                 log.report(table.file, line: line, field: "id", "duplicate product '\(id)' (first on line \(productLines[Int(first)]))")
                 continue
             }
-            seen[id] = Int32(products.count)
-            let categoryNumber: Int32
-            if let known = categoryIndex[category] {
-                categoryNumber = known
-            } else {
-                categoryNumber = Int32(categories.count)
-                categoryIndex[category] = categoryNumber
-                categories.append(category)
-            }
             products.append(
                 Product(
-                    id: id, category: categoryNumber, cube: cube, unitCost: unitCost, holdingRate: holdingRate,
+                    id: id, category: category, cube: cube, unitCost: unitCost, holdingRate: holdingRate,
                     sizeClass: sizeClass, demandMean: demandMean, demandVMR: vmr, profile: profile, vendors: 0..<0))
             productLines.append(Int32(truncatingIfNeeded: line))
         }
         productIndex = seen
     }
 
-    var productIndex: [String: Int32] = [:]
+    var productIndex = FieldIndex()
 
-    /// Finds a product by id; rows are usually grouped in product order, so the next product is tried
-    /// before hashing.
-    func lookupProduct(_ id: String, after previous: Int) -> Int? {
-        let next = previous + 1
-        if previous >= 0 && previous < products.count && products[previous].id == id { return previous }
-        if next < products.count && products[next].id == id { return next }
-        return productIndex[id].map(Int.init)
+    /// The product named in a field, if known. Vendor and override rows usually come grouped in
+    /// product order, so the product after `previous` is compared first: a hash lookup into a
+    /// million-entry table costs several cache misses.
+    func lookupProduct(_ table: CSVTable, _ row: Int, _ column: Int, after previous: Int = -1) -> Int? {
+        table.withBytes(row, column) { bytes in
+            for candidate in [previous, previous + 1] where candidate >= 0 && candidate < products.count {
+                var id = products[candidate].id
+                if id.withUTF8({ $0.elementsEqual(bytes) }) {
+                    return candidate
+                }
+            }
+            return productIndex.find(bytes).map { Int($0) }
+        }
     }
 
     mutating func readProductVendors(log: inout DiagnosticLog) {
@@ -591,29 +593,34 @@ private struct ScenarioBuilder {
         let names = ["product", "vendor", "unit_price", "lead_time_mean_days", "lead_time_std_days"]
         table.reportUnknownColumns(known: Set(names), log: &log)
         guard let c = table.requireColumns(names, log: &log) else { return }
-        var entries: [(product: Int32, vendor: ProductVendor, line: Int32)] = []
+        // Valid rows as (product, row); the values are stored straight into their grouped slot below,
+        // which keeps a million-row table from being held twice.
+        var entries: [(product: Int32, row: Int32)] = []
         entries.reserveCapacity(table.rowCount)
+        let vendorBytes = FieldIndex(keys: vendors.map(\.id))
         var previous = -1
         for row in table.rows {
             let line = table.line(of: row)
-            let productId = table.text(row, c[0])
-            let product = lookupProduct(productId, after: previous)
-            if product == nil && !products.isEmpty && !rejected.contains(productId) {
-                log.report(table.file, line: line, field: "product", "unknown product '\(productId)'")
+            let product = lookupProduct(table, row, c[0], after: previous)
+            if let product { previous = product }
+            if product == nil && !products.isEmpty {
+                let productId = table.text(row, c[0])
+                if !rejected.contains(productId) {
+                    log.report(table.file, line: line, field: "product", "unknown product '\(productId)'")
+                }
             }
-            let vendorId = table.text(row, c[1])
-            let vendor = vendorIndex[vendorId]
-            if vendor == nil && !vendors.isEmpty && !rejected.contains(vendorId) {
-                log.report(table.file, line: line, field: "vendor", "unknown vendor '\(vendorId)'")
+            let vendor = table.withBytes(row, c[1]) { vendorBytes.find($0) }.map { Int($0) }
+            if vendor == nil && !vendors.isEmpty {
+                let vendorId = table.text(row, c[1])
+                if !rejected.contains(vendorId) {
+                    log.report(table.file, line: line, field: "vendor", "unknown vendor '\(vendorId)'")
+                }
             }
             let price = table.double(row, c[2], .positive, log: &log)
             let leadMean = table.double(row, c[3], .positive, log: &log)
             let leadStd = table.double(row, c[4], .nonNegative, log: &log)
-            guard let product, let vendor, let price, let leadMean, let leadStd else { continue }
-            previous = product
-            entries.append(
-                (Int32(product), ProductVendor(vendor: vendor, unitPrice: price, leadTimeMean: leadMean, leadTimeStd: leadStd),
-                 Int32(truncatingIfNeeded: line)))
+            guard product != nil, vendor != nil, price != nil, leadMean != nil, leadStd != nil else { continue }
+            entries.append((Int32(product!), Int32(row)))
         }
         // Group by product, keeping file order within a product (a counting sort: linear at any size).
         var counts = [Int32](repeating: 0, count: products.count + 1)
@@ -622,10 +629,16 @@ private struct ScenarioBuilder {
         var slots = counts
         var grouped = [ProductVendor](repeating: ProductVendor(vendor: 0, unitPrice: 0, leadTimeMean: 0, leadTimeStd: 0), count: entries.count)
         var groupedLines = [Int32](repeating: 0, count: entries.count)
+        var unused = DiagnosticLog()  // every value was checked above
         for entry in entries {
             let slot = Int(slots[Int(entry.product)])
-            grouped[slot] = entry.vendor
-            groupedLines[slot] = entry.line
+            let row = Int(entry.row)
+            grouped[slot] = ProductVendor(
+                vendor: table.withBytes(row, c[1]) { Int(vendorBytes.find($0) ?? 0) },
+                unitPrice: table.double(row, c[2], log: &unused) ?? 0,
+                leadTimeMean: table.double(row, c[3], log: &unused) ?? 0,
+                leadTimeStd: table.double(row, c[4], log: &unused) ?? 0)
+            groupedLines[slot] = Int32(truncatingIfNeeded: table.line(of: row))
             slots[Int(entry.product)] += 1
         }
         entries = []
@@ -655,11 +668,10 @@ private struct ScenarioBuilder {
         guard let c = table.requireColumns(names, log: &log) else { return }
         var byProduct: [Int: [(share: DemandShare, line: Int)]] = [:]
         var order: [Int] = []
-        var previous = -1
         for row in table.rows {
             let line = table.line(of: row)
             let productId = table.text(row, c[0])
-            let product = lookupProduct(productId, after: previous)
+            let product = lookupProduct(table, row, c[0])
             if product == nil && !products.isEmpty && !rejected.contains(productId) {
                 log.report(table.file, line: line, field: "product", "unknown product '\(productId)'")
             }
@@ -667,7 +679,6 @@ private struct ScenarioBuilder {
             let speed = lookupSpeed(table, row, c[2], log: &log)
             let share = table.double(row, c[3], .fraction, log: &log)
             guard let product, let region, let speed, let share else { continue }
-            previous = product
             if byProduct[product] == nil { order.append(product) }
             if let duplicate = byProduct[product]?.first(where: { Int($0.share.region) == region && Int($0.share.speed) == speed }) {
                 log.report(
@@ -730,20 +741,30 @@ private struct ScenarioBuilder {
             }
             return false
         }
-        // Products share few (vendor set, class, profile) combinations; cache the answer per combination.
-        var cache: [[Int32]: Int] = [:]  // 0 = fine, 1 = cannot hold, 2 = cannot serve
+        // Products share few (vendor set, class, profile) combinations; cache the answer per combination
+        // (keyed by a vendor bit mask, which covers scenarios with up to 64 vendors).
+        struct Combination: Hashable {
+            var vendorMask: UInt64
+            var profile: Int32
+            var sortable: Bool
+        }
+        var cache: [Combination: Int] = [:]  // 0 = fine, 1 = cannot hold, 2 = cannot serve
         let productFile = path("products.csv")
+        let cacheable = vendors.count <= 64
         for p in products.indices {
             let product = products[p]
             guard !product.vendors.isEmpty, let perVendor = reachableByClass[product.sizeClass] else { continue }
-            let vendorsOfProduct = productVendors[Int(product.vendors.lowerBound)..<Int(product.vendors.upperBound)].map { Int32($0.vendor) }
-            let useCache = product.overrides.isEmpty
-            let key = vendorsOfProduct + [product.sizeClass == .sortable ? 0 : 1, product.profile]
+            let vendorRange = Int(product.vendors.lowerBound)..<Int(product.vendors.upperBound)
+            var mask: UInt64 = 0
+            if cacheable { for k in vendorRange { mask |= 1 << UInt64(productVendors[k].vendor) } }
+            let useCache = cacheable && product.overrides.isEmpty
+            let key = Combination(vendorMask: mask, profile: product.profile, sortable: product.sizeClass == .sortable)
             var verdict = useCache ? cache[key] : nil
             if verdict == nil {
                 var reached = [Bool](repeating: false, count: nodes.count)
-                for v in vendorsOfProduct {
-                    for n in nodes.indices where perVendor[Int(v)][n] { reached[n] = true }
+                for k in vendorRange {
+                    let reachable = perVendor[productVendors[k].vendor]
+                    for n in nodes.indices where reachable[n] { reached[n] = true }
                 }
                 let shares: ArraySlice<DemandShare> =
                     product.overrides.isEmpty
@@ -751,13 +772,15 @@ private struct ScenarioBuilder {
                     : demandOverrides[Int(product.overrides.lowerBound)..<Int(product.overrides.upperBound)]
                 if !reached.contains(true) {
                     verdict = 1
-                } else if product.demandMean > 0 && !shares.isEmpty && !serves(shares, reached: reached) {
+                } else if !shares.isEmpty && !serves(shares, reached: reached) {
                     verdict = 2
                 } else {
                     verdict = 0
                 }
                 if useCache { cache[key] = verdict }
             }
+            // A product without demand needs no node that serves it.
+            guard verdict == 1 || (verdict == 2 && product.demandMean > 0) else { continue }
             let kinds = product.sizeClass.eligibleKinds.map(\.rawValue).sorted().joined(separator: "/")
             switch verdict {
             case 1:
