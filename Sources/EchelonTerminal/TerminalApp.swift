@@ -164,6 +164,7 @@ public final class TerminalApp {
     private func draw() {
         redrawScheduled = false
         let start = DispatchTime.now().uptimeNanoseconds
+        state.prepareForRender()
         screen.draw(DashboardView.render(state))
         if statsPath != nil {
             frameSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)

@@ -110,6 +110,7 @@ import Testing
     @Test func pagingScrollsALongTable() {
         var state = solvedState(width: 80, height: 24, products: 200)
         _ = press(&state, .enter)  // DC-EAST holds every sortable product
+        state.prepareForRender()
         let page = Layout.table(.node, width: 80, height: 24).count
         #expect(state.nodeRows.count > 3 * page)
         _ = press(&state, .pageDown)
@@ -127,6 +128,7 @@ import Testing
         _ = press(&state, .down, .enter)
         #expect(state.screen == .node)
         #expect(state.currentNode == rows[1])
+        state.prepareForRender()
         let firstRow = state.nodeRows[0]
         _ = press(&state, .character("l"))
         #expect(state.screen == .product)
@@ -163,6 +165,8 @@ import Testing
         _ = press(&state, .enter)
         _ = press(&state, .character("/"))
         type(&state, "SKU-0001")
+        #expect(!state.nodeRowsAreCurrent, "typing leaves the rows to the next frame")
+        state.prepareForRender()
         let ids = state.nodeRows.map { state.scenario.products[Int(state.result!.plan.positions[$0].product)].id }
         #expect(!ids.isEmpty && ids.allSatisfy { $0.hasPrefix("SKU-0001") })
         #expect(ids.count == Set(ids).count)
@@ -173,10 +177,12 @@ import Testing
         _ = press(&state, .enter)
         _ = press(&state, .character("s"))
         #expect(state.node.sortColumn == 1 && !state.node.ascending)
+        state.prepareForRender()
         let positions = state.result!.plan.positions
         let stocks = state.nodeRows.map { positions[$0].baseStock }
         #expect(stocks == stocks.sorted(by: >))
         _ = press(&state, .character("S"))
+        state.prepareForRender()
         let reversed = state.nodeRows.map { positions[$0].baseStock }
         #expect(reversed == reversed.sorted())
         for _ in 0..<(NodeView.sortKeys.count - 1) { _ = press(&state, .character("s")) }

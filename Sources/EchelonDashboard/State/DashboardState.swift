@@ -80,6 +80,7 @@ public enum Effect: Sendable, Hashable {
 public struct DashboardState: Sendable {
     public var scenario: Scenario
     public var index: ScenarioIndex
+    public var search: ProductSearch
     public var width: Int
     public var height: Int
     public var glyphs: Glyphs
@@ -128,6 +129,7 @@ public struct DashboardState: Sendable {
     public init(scenario: Scenario, width: Int, height: Int, glyphs: Glyphs = .unicode, readOnly: Bool = false, themeName: String = "dark") {
         self.scenario = scenario
         self.index = ScenarioIndex(scenario)
+        self.search = ProductSearch(scenario)
         self.width = width
         self.height = height
         self.glyphs = glyphs
@@ -151,10 +153,23 @@ public struct DashboardState: Sendable {
 
     public var isSolving: Bool { solve?.phase == .running }
 
+    var currentNodeRowsKey: NodeRowsKey {
+        NodeRowsKey(node: currentNode, generation: solve?.generation ?? -1, hasResult: result != nil,
+                    sortColumn: node.sortColumn, ascending: node.ascending, filter: node.filter)
+    }
+
+    /// True when `nodeRows` matches the node, result, sort and filter.
+    public var nodeRowsAreCurrent: Bool { nodeRowsKey == currentNodeRowsKey }
+
+    /// Brings the cached rows up to date before a frame. The reducer leaves them stale while keys
+    /// arrive, so a burst of typed filter characters costs one filter and sort, not one per key.
+    public mutating func prepareForRender() {
+        if screen == .node { refreshNodeRows() }
+    }
+
     /// Keeps the node screen's cached rows in step with the node, result, sort and filter.
     mutating func refreshNodeRows() {
-        let key = NodeRowsKey(node: currentNode, generation: solve?.generation ?? -1, hasResult: result != nil,
-                              sortColumn: node.sortColumn, ascending: node.ascending, filter: node.filter)
+        let key = currentNodeRowsKey
         if key == nodeRowsKey { return }
         nodeRowsKey = key
         nodeRows = NodeView.rows(state: self)

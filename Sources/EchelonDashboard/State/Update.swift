@@ -18,6 +18,10 @@ extension DashboardState {
             handle(sessionEvent)
             return []
         case .scenarioChanged(let newScenario):
+            // What-ifs never rename products or vendors, so the search index survives them.
+            if newScenario.products.count != scenario.products.count || newScenario.vendors.count != scenario.vendors.count {
+                search = ProductSearch(newScenario)
+            }
             scenario = newScenario
             index = ScenarioIndex(newScenario)
             return []
@@ -88,7 +92,6 @@ extension DashboardState {
             $0.selected = 0
             $0.scroll = 0
         }
-        if table == .node { refreshNodeRows() }
     }
 
     /// Runs a keymap action.
@@ -138,11 +141,9 @@ extension DashboardState {
                 $0.selected = 0
                 $0.scroll = 0
             }
-            if screen == .node { refreshNodeRows() }
         case .sortReverse:
             guard isTable(screen) else { break }
             modifyTable(screen) { $0.ascending.toggle() }
-            if screen == .node { refreshNodeRows() }
         case .openWhatIf:
             if let n = selectedNode() { whatIf.node = n }
             whatIf.kind = .capacity
@@ -217,7 +218,6 @@ extension DashboardState {
         if backStack.count > 32 { backStack.removeFirst() }
         screen = target
         filterPrompt = nil
-        if target == .node { refreshNodeRows() }
     }
 
     mutating func drillIn() {
@@ -227,6 +227,7 @@ extension DashboardState {
             guard rows.indices.contains(network.selected) else { return }
             openNode(rows[network.selected])
         case .node:
+            refreshNodeRows()
             guard nodeRows.indices.contains(node.selected), let result else { return }
             currentProduct = Int(result.plan.positions[nodeRows[node.selected]].product)
             product = TableState()
@@ -253,7 +254,6 @@ extension DashboardState {
         if n != currentNode { node.selected = 0; node.scroll = 0 }
         currentNode = n
         go(to: .node, remember: true)
-        refreshNodeRows()
     }
 
     /// The node the selection points at on the current screen.
@@ -303,7 +303,7 @@ extension DashboardState {
     public func rowCount(_ screen: Screen) -> Int {
         switch screen {
         case .network: return NetworkView.rows(state: self).count
-        case .node: return nodeRows.count
+        case .node: return nodeRowsAreCurrent ? nodeRows.count : NodeView.rows(state: self).count
         case .product: return ProductView.rows(state: self).count
         case .violations: return ViolationsView.rows(state: self).count
         case .convergence, .whatIf: return 0
@@ -339,6 +339,7 @@ extension DashboardState {
             return
         }
         guard isTable(screen) else { return }
+        if screen == .node { refreshNodeRows() }
         let count = rowCount(screen)
         let page = Layout.table(screen, width: width, height: height).count
         modifyTable(screen) { table in
@@ -355,7 +356,9 @@ extension DashboardState {
     }
 
     mutating func clampAllTables() {
-        for s in [Screen.network, .node, .product, .violations] {
+        // The node table is clamped when it is next computed (it may be large and off screen).
+        if screen == .node { refreshNodeRows() }
+        for s in [Screen.network, .product, .violations] + (screen == .node ? [.node] : []) {
             let count = rowCount(s)
             let page = Layout.table(s, width: width, height: height).count
             modifyTable(s) { table in
@@ -413,7 +416,6 @@ extension DashboardState {
             result = finished
             planIndex = PlanIndex(plan: finished.plan, nodeCount: scenario.nodes.count, productCount: scenario.products.count)
             nodeRowsKey = nil
-            refreshNodeRows()
             clampAllTables()
         case .failed(let generation, let text):
             if solve?.generation != generation { beginTrack(generation) }

@@ -1,4 +1,3 @@
-import Foundation
 import EchelonCore
 import EchelonModel
 
@@ -11,49 +10,45 @@ enum NodeView {
     static func rows(state: DashboardState) -> [Int] {
         guard let result = state.result, let index = state.planIndex, index.byNode.indices.contains(state.currentNode) else { return [] }
         let scenario = state.scenario
+        let search = state.search
         let positions = result.plan.positions
         var rows = index.byNode[state.currentNode]
-        let filter = state.node.filter
-        func vendorID(_ p: Int) -> String {
+        // Vendor of each product as chosen by the plan, as an index into `scenario.vendors` (−1: none).
+        func vendor(_ p: Int) -> Int {
             let choice = Int(result.plan.vendorChoice[safe: p] ?? -1)
-            guard scenario.productVendors.indices.contains(choice) else { return "" }
-            return scenario.vendors[scenario.productVendors[choice].vendor].id
+            return scenario.productVendors.indices.contains(choice) ? scenario.productVendors[choice].vendor : -1
         }
-        if !filter.isEmpty {
+        if !state.node.filter.isEmpty {
+            let needle = ProductSearch.needle(state.node.filter)
             rows = rows.filter { i in
                 let p = Int(positions[i].product)
-                return scenario.products[p].id.range(of: filter, options: .caseInsensitive) != nil
-                    || vendorID(p).range(of: filter, options: .caseInsensitive) != nil
+                if search.productMatches(p, needle) { return true }
+                let v = vendor(p)
+                return v >= 0 && search.vendorMatches(v, needle)
             }
         }
+        // One numeric key per row, then a sort on plain numbers (ties broken by product id order).
+        let keys: [Double] = rows.map { i in
+            let position = positions[i]
+            let p = Int(position.product)
+            switch state.node.sortColumn {
+            case 0: return Double(search.rank[p])
+            case 1: return Double(position.baseStock)
+            case 2: return position.expectedOnHand
+            case 3: return position.outboundPerDay
+            case 4: return position.fillRate
+            default:
+                let v = vendor(p)
+                return v >= 0 ? Double(search.vendorRank[v]) : -1
+            }
+        }
+        let tieBreak: [Int32] = rows.map { search.rank[Int(positions[$0].product)] }
         let ascending = state.node.ascending
-        switch state.node.sortColumn {
-        case 0:
-            // Plan positions are grouped by product index; ids sort like indices in generated data, so compare ids.
-            rows.sort { a, b in
-                let (x, y) = (scenario.products[Int(positions[a].product)].id, scenario.products[Int(positions[b].product)].id)
-                return ascending ? x < y : x > y
-            }
-        case 5:
-            let keys = Dictionary(uniqueKeysWithValues: rows.map { ($0, vendorID(Int(positions[$0].product))) })
-            rows.sort { ascending ? (keys[$0]!, $0) < (keys[$1]!, $1) : (keys[$0]!, $0) > (keys[$1]!, $1) }
-        default:
-            let column = state.node.sortColumn
-            func key(_ i: Int) -> Double {
-                let position = positions[i]
-                switch column {
-                case 1: return Double(position.baseStock)
-                case 2: return position.expectedOnHand
-                case 3: return position.outboundPerDay
-                default: return position.fillRate
-                }
-            }
-            rows.sort { a, b in
-                let (x, y) = (key(a), key(b))
-                if x != y { return ascending ? x < y : x > y }
-                return a < b
-            }
+        let order = rows.indices.sorted { a, b in
+            if keys[a] != keys[b] { return ascending ? keys[a] < keys[b] : keys[a] > keys[b] }
+            return tieBreak[a] < tieBreak[b]
         }
+        rows = order.map { rows[$0] }
         return rows
     }
 
@@ -127,14 +122,14 @@ enum NodeView {
         y += 1
         let holding = state.planIndex?.byNode[safe: n]?.count ?? 0
         buffer.put("Positions", x: 1, y: y, role: .tableHeader)
-        buffer.put("\(holding) products held" + (state.node.filter.isEmpty ? "" : " · filter '\(state.node.filter)': \(state.nodeRows.count)"),
+        buffer.put("\(holding) products held" + (state.node.filter.isEmpty ? "" : " · filter '\(state.node.filter)': \(state.rowCount(.node))"),
                    x: 11, y: y, maxWidth: state.width - 12)
 
         let area = Layout.table(.node, width: state.width, height: state.height)
         let columns = [
             TableColumn(title: "Product", width: 14, flexible: true, priority: 10, sortKey: 0),
-            TableColumn(title: "Base stock", width: 10, alignRight: true, priority: 9, sortKey: 1),
-            TableColumn(title: "E[on hand]", width: 10, alignRight: true, priority: 8, sortKey: 2),
+            TableColumn(title: "Base stock", width: 11, alignRight: true, priority: 9, sortKey: 1),
+            TableColumn(title: "E[on hand]", width: 11, alignRight: true, priority: 8, sortKey: 2),
             TableColumn(title: "Out/day", width: 9, alignRight: true, priority: 7, sortKey: 3),
             TableColumn(title: "Fill", width: 7, alignRight: true, priority: 7, sortKey: 4),
             TableColumn(title: "Vendor", width: 12, priority: 6, sortKey: 5),
@@ -143,7 +138,7 @@ enum NodeView {
             buffer.put("  Positions appear when the first solve finishes.", x: 0, y: area.first, role: .dim)
             return
         }
-        let rows = state.nodeRows
+        let rows = state.nodeRowsAreCurrent ? state.nodeRows : NodeView.rows(state: state)
         TableWidget.draw(
             into: &buffer, columns: columns, width: state.width, headerRow: area.header, firstRow: area.first,
             visibleRows: area.count, totalRows: rows.count, table: state.node, glyphs: glyphs

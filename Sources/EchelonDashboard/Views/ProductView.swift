@@ -87,8 +87,8 @@ enum ProductView {
         let columns = [
             TableColumn(title: "Node", width: 14, flexible: true, priority: 10, sortKey: 0),
             TableColumn(title: "Kind", width: 4, priority: 8),
-            TableColumn(title: "Base stock", width: 10, alignRight: true, priority: 9, sortKey: 1),
-            TableColumn(title: "E[on hand]", width: 10, alignRight: true, priority: 8, sortKey: 2),
+            TableColumn(title: "Base stock", width: 11, alignRight: true, priority: 9, sortKey: 1),
+            TableColumn(title: "E[on hand]", width: 11, alignRight: true, priority: 8, sortKey: 2),
             TableColumn(title: "Out/day", width: 9, alignRight: true, priority: 7, sortKey: 3),
             TableColumn(title: "Fill", width: 7, alignRight: true, priority: 7, sortKey: 4),
         ]
