@@ -8,10 +8,12 @@ BIN=${1:?usage: dashboard.sh path/to/echelon}
 shift
 ARGS=("$@")
 [ ${#ARGS[@]} -eq 0 ] && ARGS=(--demo)
-SOCK=echelon-e2e-$$
 S=dash
 t() { tmux -L "$SOCK" "$@"; }
+# One private server per phase: reusing a socket right after kill-server races with its shutdown.
+phase() { [ -n "${SOCK:-}" ] && { t kill-server 2>/dev/null || true; }; SOCK=echelon-e2e-$$-$1; }
 trap 't kill-server 2>/dev/null || true' EXIT
+trap 'echo "FAIL: command failed at line $LINENO"' ERR
 screen() { t capture-pane -p -t "$S"; }
 fail() { echo "FAIL: $1"; echo "----- screen -----"; screen; exit 1; }
 wait_for() {  # wait_for TEXT [seconds]: fixed string on screen
@@ -38,6 +40,7 @@ start() {
   t set-option -s escape-time 10   # tmux otherwise holds a lone Esc for 500 ms
 }
 
+phase journey
 start
 wait_for "solved #1" 60
 wait_for "1 Network"
@@ -102,7 +105,7 @@ screen | grep -q -- "MODES: .*-icanon" && fail "terminal left in raw mode"
 screen | grep -q -- "MODES: .*-echo" && fail "terminal left without echo"
 [ "$(t display -p -t "$S" '#{alternate_on}')" = "0" ] || fail "still on the alternate screen"
 echo "quit: restored ($(screen | grep MODES:))"
-t kill-server
+phase sigterm
 
 # SIGTERM while solving restores the terminal too.
 start
@@ -115,4 +118,21 @@ wait_for "EXIT:143"
 screen | grep -q -- "MODES: .*-icanon" && fail "terminal left in raw mode after SIGTERM"
 [ "$(t display -p -t "$S" '#{alternate_on}')" = "0" ] || fail "still on the alternate screen after SIGTERM"
 echo "SIGTERM: restored"
+phase no-color
+
+# NO_COLOR: attributes only. With colour on, the same screen carries colour escapes.
+colour_escapes() {  # SGR sequences that set a colour (39/49 only reset to the default)
+  t capture-pane -p -e -t "$S" | grep -oE $'\e\\[[0-9;]*m' | grep -cE '[[;](3[0-8]|4[0-8]|9[0-7]|10[0-7])[;m]' || true
+}
+t new-session -d -s "$S" -x 120 -y 40 \
+  "env LANG=C.UTF-8 TERM=tmux-256color NO_COLOR=1 $(printf '%q ' "$BIN" dashboard "${ARGS[@]}"); sleep 60"
+wait_for "solved #1" 60
+[ "$(colour_escapes)" = "0" ] || fail "NO_COLOR run has colour escapes"
+t capture-pane -p -e -t "$S" | grep -qE $'\e\\[[0-9;]*7[0-9;]*m' || fail "NO_COLOR run lost its reverse-video bars"
+keys q
+phase colour
+start
+wait_for "solved #1" 60
+[ "$(colour_escapes)" != "0" ] || fail "colour run has no colour escapes"
+echo "NO_COLOR: no colour, attributes kept"
 echo "e2e dashboard: all checks passed"

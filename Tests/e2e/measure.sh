@@ -9,9 +9,9 @@ BIN=${1:?usage: measure.sh path/to/echelon [big-scenario-dir]}
 BIG=${2:-}
 shift $(( $# >= 2 ? 2 : 1 ))
 EXTRA=("$@")
-SOCK=echelon-measure-$$
 S=m
 t() { tmux -L "$SOCK" "$@"; }
+phase() { [ -n "${SOCK:-}" ] && { t kill-server 2>/dev/null || true; }; SOCK=echelon-measure-$$-$1; }
 trap 't kill-server 2>/dev/null || true' EXIT
 screen() { t capture-pane -p -t "$S"; }
 wait_for() {
@@ -32,6 +32,7 @@ now_ms() { date +%s%3N; }
 
 echo "== 1. frame time at 200x60"
 stats=$(mktemp)
+phase frames
 start 200 60 --frame-stats "$stats" "${EXTRA[@]}"
 wait_for "solved #1"
 for k in 2 j j j j j j j j s s 3 4 5 1 j j j j; do t send-keys -t "$S" "$k"; sleep 0.05; done
@@ -39,19 +40,19 @@ for i in $(seq 1 40); do t send-keys -t "$S" j; sleep 0.02; done
 t send-keys -t "$S" q
 for _ in $(seq 1 200); do [ -s "$stats" ] && break; sleep 0.05; done
 echo "frames: $(cat "$stats")"
-t kill-server 2>/dev/null || true
 
 echo "== 2. idle CPU over 10 s"
+phase idle
 start 120 40 "${EXTRA[@]}"
 wait_for "solved #1"
 sleep 1
 pid=$(pid_of_app)
 a=$(cpu_ticks "$pid"); sleep 10; b=$(cpu_ticks "$pid")
 echo "idle: $((b - a)) ticks of $(getconf CLK_TCK)/s in 10 s"
-t kill-server 2>/dev/null || true
 
 if [ -n "$BIG" ]; then
   echo "== 3. key-press-to-screen delay during a solve of $BIG"
+  phase keys
   start 120 40 "$BIG" "${EXTRA[@]}"
   wait_for "solving #1" 300
   delays=()

@@ -112,6 +112,8 @@ public struct DashboardState: Sendable {
     public var diffBaseScenario: Scenario?
     /// The generation of the solve `diffBase` came from.
     public var diffBaseGeneration: Int?
+    /// Per-node totals of the diff, computed once when the re-solve finishes (plans can hold millions of positions).
+    public var diff: PlanDiff?
 
     public var solve: SolveTrack?
     /// The solve before the current one, for comparison on the convergence screen.
@@ -209,5 +211,24 @@ public struct PlanIndex: Sendable {
         }
         self.byNode = byNode
         self.byProduct = byProduct
+    }
+}
+
+/// What a what-if changed, per node: expected on-hand units before and after.
+public struct PlanDiff: Sendable {
+    public var generation: Int
+    public var unitsBefore: [Double]
+    public var unitsAfter: [Double]
+
+    public init(before: SolveResult, after: SolveResult, generation: Int, nodeCount: Int) {
+        self.generation = generation
+        unitsBefore = Self.units(before.plan, nodeCount)
+        unitsAfter = Self.units(after.plan, nodeCount)
+    }
+
+    static func units(_ plan: Plan, _ nodeCount: Int) -> [Double] {
+        var units = [Double](repeating: 0, count: nodeCount)
+        for p in plan.positions where Int(p.node) < nodeCount { units[Int(p.node)] += p.expectedOnHand }
+        return units
     }
 }

@@ -414,6 +414,9 @@ extension DashboardState {
             solve?.result = finished
             if !finished.history.isEmpty { solve?.history = finished.history }
             result = finished
+            if let base = diffBase, diffBaseGeneration != generation {
+                diff = PlanDiff(before: base, after: finished, generation: generation, nodeCount: scenario.nodes.count)
+            }
             planIndex = PlanIndex(plan: finished.plan, nodeCount: scenario.nodes.count, productCount: scenario.products.count)
             nodeRowsKey = nil
             clampAllTables()

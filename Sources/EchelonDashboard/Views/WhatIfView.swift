@@ -81,7 +81,7 @@ enum WhatIfView {
             return
         }
         let fresh = state.solve.map { $0.generation != state.diffBaseGeneration && $0.result != nil } ?? false
-        guard fresh, let after = state.result else {
+        guard fresh, let after = state.result, let diff = state.diff, diff.generation == state.solve?.generation else {
             let progress = state.solve?.latest.map { " iteration \($0.iteration), gap \(Format.percent($0.gap, digits: 2))" } ?? ""
             buffer.put("  Diff: re-solving warm" + String(glyphs.ellipsis) + progress + " (screen 4 shows it live)", x: 0, y: top, role: .tableHeader)
             return
@@ -112,9 +112,8 @@ enum WhatIfView {
         guard state.width - x > 36 else { return }
         let scenario = state.scenario
         let n = scenario.nodes.count
-        var unitsBefore = [Double](repeating: 0, count: n), unitsAfter = [Double](repeating: 0, count: n)
-        for p in before.plan.positions where Int(p.node) < n { unitsBefore[Int(p.node)] += p.expectedOnHand }
-        for p in after.plan.positions where Int(p.node) < n { unitsAfter[Int(p.node)] += p.expectedOnHand }
+        let unitsBefore = diff.unitsBefore.count == n ? diff.unitsBefore : [Double](repeating: 0, count: n)
+        let unitsAfter = diff.unitsAfter.count == n ? diff.unitsAfter : [Double](repeating: 0, count: n)
         let focus = state.appliedChanges.last?.compactMap { change -> Int? in
             switch change {
             case .setCapacity(let node, _, _, _), .closeNode(let node): return node
