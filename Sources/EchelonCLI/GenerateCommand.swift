@@ -29,13 +29,23 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
+        let start = ContinuousClock.now
         let scenario = ScenarioGenerator(products: products, seed: seed).makeScenario()
+        let generated = ContinuousClock.now
         do {
             try ScenarioWriter.write(scenario, to: out)
         } catch let error as ScenarioWriteError {
             ScenarioLocation.printError("error: \(error.description)\n")
             throw ExitCode.failure
         }
-        print("Wrote \(out): \(scenario.products.count) products, \(scenario.nodes.count) nodes, \(scenario.regions.count) regions.")
+        let written = ContinuousClock.now
+        print(
+            "Wrote \(out): \(scenario.products.count) products, \(scenario.nodes.count) nodes, \(scenario.regions.count) regions "
+                + "(generated in \(Self.seconds(generated - start)), written in \(Self.seconds(written - generated))).")
+    }
+
+    static func seconds(_ duration: Duration) -> String {
+        let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+        return "\((value * 100).rounded() / 100) s"
     }
 }

@@ -251,7 +251,8 @@ public struct CSVTable: Sendable {
 
     /// Reads a whole file with POSIX calls, into one array, without an intermediate copy.
     static func readFile(path: String, log: inout DiagnosticLog) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY)
+        // Non-blocking, so that a named pipe in place of a table cannot hang the loader.
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK)
         guard descriptor >= 0 else {
             let reason = errno == ENOENT ? "file not found" : "cannot open the file (\(String(cString: strerror(errno))))"
             log.report(path, line: 0, field: "", reason)
@@ -265,6 +266,10 @@ public struct CSVTable: Sendable {
         }
         if (info.st_mode & S_IFMT) == S_IFDIR {
             log.report(path, line: 0, field: "", "is a directory, not a file")
+            return nil
+        }
+        if (info.st_mode & S_IFMT) != S_IFREG {
+            log.report(path, line: 0, field: "", "is not a regular file")
             return nil
         }
         let size = max(Int(info.st_size), 0)

@@ -1,6 +1,12 @@
 import Testing
 @testable import EchelonModel
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 // Each bad input of issue 2 is broken in a copy of the tiny sample and must produce its diagnostic
 // (and never a crash or a hang). Paths in diagnostics are shown relative to the scenario folder.
 
@@ -93,6 +99,21 @@ private extension Substring {
     let garbage = String(decoding: (0..<2000).map { UInt8(truncatingIfNeeded: $0 &* 7919 &+ 13) }, as: UTF8.self)
     let found = problemsAfter("nodes.csv") { _ in garbage }
     #expect(!found.isEmpty)
+}
+
+@Test func directoryOrPipeInPlaceOfATableNeverHangs() {
+    let directory = copyOfSample()
+    defer {
+        rmdir(directory + "/arrivals.csv")
+        removeDirectory(directory)
+    }
+    unlinkFile(directory + "/vendors.csv")
+    #expect(mkfifo(directory + "/vendors.csv", 0o644) == 0)
+    unlinkFile(directory + "/arrivals.csv")
+    #expect(mkdir(directory + "/arrivals.csv", 0o755) == 0)
+    let found = problems(directory)
+    #expect(found.contains("vendors.csv: is not a regular file"))
+    #expect(found.contains("arrivals.csv: is a directory, not a file"))
 }
 
 // MARK: Columns and rows
