@@ -72,7 +72,8 @@ public final class TerminalApp {
         }
         for source in sources { source.resume() }
 
-        if solveOnStart && !state.readOnly || solveOnStart && state.result == nil { session.solve(limits: limits) }
+        // The opening solve runs even read-only: it is what fills the screens with prices and use.
+        if solveOnStart { session.solve(limits: limits) }
         draw()
         dispatchMain()
     }

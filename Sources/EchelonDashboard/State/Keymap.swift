@@ -10,7 +10,7 @@ public enum Key: Hashable, Sendable {
     /// How the help overlay and the footer spell the key.
     public var label: String {
         switch self {
-        case .character(" "): return "Space"
+        case .character(" "): return "Spc"
         case .character(let c): return String(c)
         case .up: return "↑"
         case .down: return "↓"
@@ -122,8 +122,8 @@ public enum Keymap {
     /// The keymap. Order matters: the first binding in scope wins, and the footer and help list them in this order.
     public static let bindings: [KeyBinding] = [
         KeyBinding([.character("?"), .function(1)], .help, label: "help", help: "Show or hide this help", footer: true),
-        KeyBinding([.character("q"), .control("c")], .quit, label: "quit", help: "Quit (asks first while a solve runs)", footer: true),
-        KeyBinding([.escape], .back, label: "back", help: "Back to the previous screen / close"),
+        KeyBinding([.character("q"), .control("c")], .quit, label: "quit", help: "Quit (asks if solving)", footer: true),
+        KeyBinding([.escape], .back, label: "back", help: "Back / close / unfilter"),
         KeyBinding([.tab], .nextScreen, label: "next", help: "Next screen"),
         KeyBinding([.backTab], .previousScreen, label: "prev", help: "Previous screen"),
         KeyBinding([.character("1")], .goTo(.network), label: "network", help: "Network screen"),
@@ -139,18 +139,18 @@ public enum Keymap {
         KeyBinding([.home, .character("g")], .top, label: "top", help: "First row"),
         KeyBinding([.end, .character("G")], .bottom, label: "bottom", help: "Last row"),
         KeyBinding([.enter, .character("l")], .drillIn, label: "open", help: "Open the selected row", scope: .screens(tables), footer: true),
-        KeyBinding([.character("/")], .filter, label: "filter", help: "Filter rows (Enter keeps, Esc clears)", scope: .screens(tables), footer: true),
-        KeyBinding([.character("s")], .sortNext, label: "sort", help: "Sort by the next column", scope: .screens(tables), footer: true),
+        KeyBinding([.character("/")], .filter, label: "filter", help: "Filter rows (Esc clears)", scope: .screens(tables), footer: true),
+        KeyBinding([.character("s")], .sortNext, label: "sort", help: "Sort by next column", scope: .screens(tables), footer: true),
         KeyBinding([.character("S")], .sortReverse, label: "reverse", help: "Reverse the sort order", scope: .screens(tables)),
-        KeyBinding([.left, .character("h")], .whatIfPreviousKind, label: "kind", help: "Previous change kind / choice", scope: .screens([.whatIf])),
-        KeyBinding([.right], .whatIfNextKind, label: "kind", help: "Next change kind / choice", scope: .screens([.whatIf])),
-        KeyBinding([.enter], .whatIfAddChange, label: "add", help: "Add the change to the pending list", scope: .screens([.whatIf]), footer: true, changesPlan: true),
-        KeyBinding([.character("d"), .delete], .whatIfRemoveChange, label: "drop", help: "Drop the last pending change", scope: .screens([.whatIf]), changesPlan: true),
-        KeyBinding([.character("w")], .openWhatIf, label: "what-if", help: "What-if on the selected node", footer: true, changesPlan: true),
-        KeyBinding([.character("r")], .resolve, label: "re-solve", help: "Apply pending changes and re-solve (warm)", footer: true, changesPlan: true),
-        KeyBinding([.character("c")], .cancelSolve, label: "stop", help: "Stop the running solve (keeps its best plan)", changesPlan: true),
-        KeyBinding([.character("u")], .undo, label: "undo", help: "Undo the last applied what-if and re-solve", scope: .screens([.whatIf]), footer: true, changesPlan: true),
-        KeyBinding([.character("p")], .savePlan, label: "save", help: "Save the plan in the 'echelon solve' format", footer: true),
+        KeyBinding([.left, .character("h")], .whatIfPreviousKind, label: "kind", help: "What-if: previous choice", scope: .screens([.whatIf])),
+        KeyBinding([.right], .whatIfNextKind, label: "kind", help: "What-if: next choice", scope: .screens([.whatIf])),
+        KeyBinding([.enter], .whatIfAddChange, label: "add", help: "What-if: add the change", scope: .screens([.whatIf]), footer: true, changesPlan: true),
+        KeyBinding([.character("d"), .delete], .whatIfRemoveChange, label: "drop", help: "What-if: drop last one", scope: .screens([.whatIf]), changesPlan: true),
+        KeyBinding([.character("w")], .openWhatIf, label: "what-if", help: "What-if on selected node", footer: true, changesPlan: true),
+        KeyBinding([.character("r")], .resolve, label: "re-solve", help: "Apply + re-solve (warm)", footer: true, changesPlan: true),
+        KeyBinding([.character("c")], .cancelSolve, label: "stop", help: "Stop solve (keeps best)", changesPlan: true),
+        KeyBinding([.character("u")], .undo, label: "undo", help: "Undo what-if, re-solve", scope: .screens([.whatIf]), footer: true, changesPlan: true),
+        KeyBinding([.character("p")], .savePlan, label: "save", help: "Save plan (solve format)", footer: true),
     ]
 
     /// The binding a key triggers on a screen, if any.

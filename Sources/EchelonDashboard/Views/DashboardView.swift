@@ -118,7 +118,7 @@ public enum DashboardView {
     static func drawHelp(_ state: DashboardState, into buffer: inout ScreenBuffer) {
         let glyphs = state.glyphs
         let bindings = Keymap.bindings
-        let width = min(state.width - 4, 76)
+        let width = min(state.width - 2, 84)
         let height = min(state.height - 2, bindings.count + 5)
         let x0 = (state.width - width) / 2
         let y0 = (state.height - height) / 2
@@ -131,11 +131,15 @@ public enum DashboardView {
             let column = twoColumns && i >= half ? 1 : 0
             let row = twoColumns && i >= half ? i - half : i
             guard row < rows else { continue }
-            let cx = x0 + 2 + column * (width / 2)
-            let cw = twoColumns ? width / 2 - 3 : width - 4
+            // Inner width is width − 4 (border and a space each side); the left column keeps a 1-space gap.
+            let inner = width - 4
+            let half = (inner + 1) / 2
+            let cx = x0 + 2 + column * half
+            let cw = twoColumns ? (column == 0 ? half - 1 : inner - half) : inner
             let disabled = state.readOnly && binding.changesPlan
-            buffer.put(Format.pad(binding.keyLabel, 12), x: cx, y: y + row, role: disabled ? .dim : .statusKey)
-            buffer.put(binding.help + (disabled ? " (read-only)" : ""), x: cx + 13, y: y + row, role: disabled ? .dim : .overlay, maxWidth: cw - 13)
+            buffer.put(Format.pad(binding.keyLabel, 11, ellipsis: glyphs.ellipsis), x: cx, y: y + row, role: disabled ? .dim : .statusKey)
+            // Disabled keys say so in words, not only in grey.
+            buffer.put((disabled ? "off: " : "") + binding.help, x: cx + 12, y: y + row, role: disabled ? .dim : .overlay, maxWidth: cw - 12)
         }
         y = y0 + height - 2
         buffer.put("Screens: 1 Network · 2 Node · 3 Product · 4 Convergence · 5 Violations · 6 What-if", x: x0 + 2, y: y, role: .dim, maxWidth: width - 4)
