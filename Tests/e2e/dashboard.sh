@@ -94,6 +94,12 @@ t resize-window -t "$S" -x 120 -y 40
 wait_for "[1 Network]"
 wait_for "FC-NYC"
 
+# Mouse: an X10 report of a left press on the "4 Convergence" tab (x=45, y=0; bytes are 32 + value, 1-based).
+text $'\e[M N!'
+wait_for "[4 Convergence]"
+text $'\e[M N!'   # the same click again on the current tab changes nothing
+wait_for "Dual bound"
+
 # Help overlay from the keymap, then quit.
 text "?"
 wait_for "Keys (any key closes)"
