@@ -102,6 +102,18 @@ struct SimulateCommand: ParsableCommand {
             let planned = speed.plannedFillRate.map { String(format: "model %.2f%%, error %+.2f pp", $0 * 100, speed.modelErrorPoints ?? 0) } ?? "no model value"
             print(String(format: "%@: simulated %.2f%% [%.2f, %.2f] (%@)", speed.speed, speed.fillRate.mean * 100, speed.fillRate.low * 100, speed.fillRate.high * 100, planned))
         }
+        let gaps = summary.nodes.filter { $0.onHandModel > 0 || $0.onHand > 0 }
+            .sorted { abs($0.onHand - $0.onHandModel) > abs($1.onHand - $1.onHandModel) }.prefix(5)
+        if !gaps.isEmpty && summary.nodes.contains(where: { $0.onHandModel > 0 }) {
+            print("Largest on-hand gaps, model vs simulation (units; availability model vs simulated):")
+            for node in gaps {
+                let availability =
+                    node.availability.map { simulated in
+                        String(format: "%.1f%% vs %.1f%%", (node.availabilityModel ?? 0) * 100, simulated * 100)
+                    } ?? "no orders"
+                print(String(format: "  %@  %.1f vs %.1f  (%@)", node.node, node.onHandModel, node.onHand, availability))
+            }
+        }
         print("Reports written to \(out)/ (simulation.json, fill_rates.csv, costs.csv, nodes.csv)")
     }
 }
