@@ -52,6 +52,43 @@ enum NodeView {
         return rows
     }
 
+    /// Units per day on each lane into and out of a node, where the plan pins them down: a vendor
+    /// lane carries the inbound of the products bought from that vendor; a node lane carries the
+    /// receiving node's inbound when that node has no other upstream node. Keyed by lane index.
+    static func laneFlows(_ state: DashboardState, node n: Int) -> [Int: Double] {
+        let scenario = state.scenario
+        var flows: [Int: Double] = [:]
+        let inbound = state.index.inboundLanes[n]
+        if let result = state.result, let positions = state.planIndex?.byNode[safe: n],
+            inbound.contains(where: { if case .vendor = scenario.lanes[$0].source { return true } else { return false } })
+        {
+            var byVendor: [Int: Double] = [:]
+            for i in positions {
+                let position = result.plan.positions[i]
+                let choice = Int(result.plan.vendorChoice[safe: Int(position.product)] ?? -1)
+                guard let vendor = scenario.productVendors[safe: choice]?.vendor else { continue }
+                byVendor[vendor, default: 0] += position.inboundPerDay
+            }
+            for l in inbound { if case .vendor(let v) = scenario.lanes[l].source { flows[l] = byVendor[v] ?? 0 } }
+        }
+        guard let usage = state.usage else { return flows }
+        func singleNodeSource(_ d: Int) -> Int? {
+            let lanes = state.index.inboundLanes[d].filter { if case .node = scenario.lanes[$0].source { return true } else { return false } }
+            return lanes.count == 1 ? lanes[0] : nil
+        }
+        if let l = singleNodeSource(n) {
+            let fromVendors = inbound.compactMap { flows[$0] }.reduce(0, +)
+            flows[l] = max(0, (usage[safe: n]?.inboundUsed ?? 0) - fromVendors)
+        }
+        for l in state.index.outboundLanes[n] {
+            let d = scenario.lanes[l].destination
+            if singleNodeSource(d) == l, !state.index.inboundLanes[d].contains(where: { if case .vendor = scenario.lanes[$0].source { return true } else { return false } }) {
+                flows[l] = usage[safe: d]?.inboundUsed ?? 0
+            }
+        }
+        return flows
+    }
+
     static func draw(_ state: DashboardState, into buffer: inout ScreenBuffer) {
         let scenario = state.scenario
         guard scenario.nodes.indices.contains(state.currentNode) else { return }
@@ -97,16 +134,20 @@ enum NodeView {
         if state.width >= 90 {
             buffer.put("price over iterations", x: 71, y: Layout.bodyTop, role: .dim)
         }
-        // Where flows come from and go to.
+        // Where flows come from and go to, with units/day where the plan says.
+        let flows = laneFlows(state, node: n)
         var sources: [String] = []
         for l in state.index.inboundLanes[n] {
             let lane = scenario.lanes[l]
+            let volume = flows[l].map { " " + Format.compact($0) + " u/d" } ?? ""
             switch lane.source {
-            case .vendor(let v): sources.append("\(scenario.vendors[v].id) (vendor, \(Format.plain(lane.transitMean))d)")
-            case .node(let m): sources.append("\(scenario.nodes[m].id) (\(Format.plain(lane.transitMean))d)")
+            case .vendor(let v): sources.append("\(scenario.vendors[v].id) (vendor, \(Format.plain(lane.transitMean))d)\(volume)")
+            case .node(let m): sources.append("\(scenario.nodes[m].id) (\(Format.plain(lane.transitMean))d)\(volume)")
             }
         }
-        let feeds = state.index.outboundLanes[n].map { scenario.nodes[scenario.lanes[$0].destination].id }
+        let feeds = state.index.outboundLanes[n].map { l in
+            scenario.nodes[scenario.lanes[l].destination].id + (flows[l].map { " " + Format.compact($0) + " u/d" } ?? "")
+        }
         var served: [Int: Set<Int>] = [:]
         for option in scenario.options where option.node == n { served[option.region, default: []].insert(option.speed) }
         let regions = served.keys.sorted().map { r in
@@ -117,7 +158,8 @@ enum NodeView {
         y += 1
         buffer.put("To   ", x: 1, y: y, role: .tableHeader)
         let downstream = feeds.isEmpty ? "" : "replenishes " + feeds.joined(separator: ", ") + "; "
-        buffer.put(downstream + (regions.isEmpty ? "serves no region directly" : "serves " + regions.joined(separator: " ")),
+        let customers = u.map { "ships " + Format.compact($0.outboundUsed) + " u/d to " } ?? "serves "
+        buffer.put(downstream + (regions.isEmpty ? "serves no region directly" : customers + regions.joined(separator: " ")),
                    x: 10, y: y, maxWidth: state.width - 11)
         y += 1
         let holding = state.planIndex?.byNode[safe: n]?.count ?? 0
