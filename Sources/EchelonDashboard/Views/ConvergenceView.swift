@@ -19,10 +19,11 @@ enum ConvergenceView {
         switch track.phase {
         case .idle: phase = "idle"
         case .running: phase = "running"
-        case .finished(let reason): phase = "done (\(reason.rawValue))"
+        case .finished: phase = "done"
         case .failed: phase = "failed"
         }
         lines.append(("Solve", "#\(track.generation) \(phase)", track.phase == .running ? .warning : .good))
+        if case .finished(let reason) = track.phase { lines.append(("Stopped by", reason.rawValue, .normal)) }
         lines.append(("Iteration", latest.map { String($0.iteration) } ?? "–", .normal))
         if let latest {
             let rate = latest.seconds > 0 ? Double(latest.iteration) / latest.seconds : 0
@@ -35,7 +36,7 @@ enum ConvergenceView {
             lines.append(("Worst viol.", Format.percent(latest.maxViolation, digits: 2), latest.maxViolation > 0.001 ? .warning : .good))
         }
         if let result = track.result {
-            lines.append(("Certified", result.certified ? "yes" : "no (bound heuristic)", result.certified ? .good : .warning))
+            lines.append(("Certified", result.certified ? "yes" : "no", result.certified ? .good : .warning))
             lines.append(("Threads", String(result.threads), .normal))
         }
         if let previous = state.previousSolve, let last = previous.result ?? nil {
@@ -67,8 +68,11 @@ enum ConvergenceView {
         buffer.put("Dual bound " + (glyphs.braille ? "⣀" : "."), x: chartX, y: top, role: .chartBound)
         buffer.put("Best primal " + (glyphs.braille ? "⣀" : "*"), x: chartX + 14, y: top, role: .chartPrimal)
         buffer.put("(cost/day by iteration)", x: chartX + 29, y: top, role: .dim)
-        let bounds = history.map(\.dualBound).filter(\.isFinite)
-        let primals = history.map(\.bestPrimal).filter(\.isFinite)
+        // Scale to the later three quarters of the run: the first iterations' bounds can be far off
+        // and would flatten everything after them (earlier points are clipped at the edge).
+        let settled = history.count >= 8 ? Array(history.suffix(history.count * 3 / 4)) : history
+        let bounds = settled.map(\.dualBound).filter(\.isFinite)
+        let primals = settled.map(\.bestPrimal).filter(\.isFinite)
         let all = bounds + primals
         let maxIteration = max(1, (history.last?.iteration ?? 1), state.previousSolve?.history.last?.iteration ?? 1)
         if let low = all.min(), let high = all.max() {

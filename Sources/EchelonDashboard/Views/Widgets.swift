@@ -146,6 +146,11 @@ struct Chart {
     mutating func plot(_ points: [(Double, Double)], role: StyleRole) {
         var previous: (Int, Int)?
         for (fx, fy) in points where fx.isFinite && fy.isFinite {
+            // Off-scale points are left out (the line breaks) rather than piled up on the edge.
+            guard fy >= -0.001, fy <= 1.001 else {
+                previous = nil
+                continue
+            }
             let px = Int((min(1, max(0, fx)) * Double(xResolution - 1)).rounded())
             let py = Int(((1 - min(1, max(0, fy))) * Double(yResolution - 1)).rounded())
             if let (qx, qy) = previous {
