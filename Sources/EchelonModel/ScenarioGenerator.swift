@@ -277,16 +277,20 @@ public struct ScenarioGenerator: Sendable {
 
     /// Sets capacities from each node's estimated unconstrained use: tight nodes below it, the others above.
     static func setCapacities(_ nodes: inout [Node], scenario: Scenario, firstChoice: [[Int]]) {
-        let (storage, outbound, inbound) = estimatedUse(scenario: scenario, firstChoice: firstChoice)
+        let use = estimatedUse(scenario: scenario, firstChoice: firstChoice)
         for n in nodes.indices {
             let factors = capacityFactors(nodeId: nodes[n].id)
+            // Tight storage is cut from the lean estimate (only products worth stocking there), slack
+            // storage sized from the generous one (every product), so that tight stays tight and slack
+            // stays slack whichever estimate is nearer the solver's plan.
+            let tightStorage = (NetworkShape.tightNodes[nodes[n].id]?.storage ?? 1) < 1
             // A node nothing flows through still gets a small capacity (zero would mean closed).
             func capacity(_ use: Double, _ factor: Double, minimum: Double) -> Double {
                 use > 0 ? max(1, (use * factor).rounded()) : minimum
             }
-            nodes[n].storageCapacity = capacity(storage[n], factors.storage, minimum: 100)
-            nodes[n].outboundCapacity = capacity(outbound[n], factors.outbound, minimum: 20)
-            nodes[n].inboundCapacity = capacity(inbound[n], factors.inbound, minimum: 20)
+            nodes[n].storageCapacity = capacity(tightStorage ? use.leanStorage[n] : use.storage[n], factors.storage, minimum: 100)
+            nodes[n].outboundCapacity = capacity(use.outbound[n], factors.outbound, minimum: 20)
+            nodes[n].inboundCapacity = capacity(use.inbound[n], factors.inbound, minimum: 20)
         }
     }
 
@@ -303,8 +307,11 @@ public struct ScenarioGenerator: Sendable {
 
     /// Per node, the storage (cubic feet), outbound and inbound (units a day) an unconstrained plan
     /// would use: every product stocked at base stock = lead-time demand + 1.5σ wherever it is the
-    /// first choice or replenishes one, on hand = base stock − lead-time demand.
-    static func estimatedUse(scenario: Scenario, firstChoice: [[Int]]) -> (storage: [Double], outbound: [Double], inbound: [Double]) {
+    /// first choice or replenishes one, on hand = base stock − lead-time demand. `leanStorage` leaves
+    /// out, below the DCs, products that cost more to hold than the penalties they would save.
+    static func estimatedUse(
+        scenario: Scenario, firstChoice: [[Int]]
+    ) -> (storage: [Double], leanStorage: [Double], outbound: [Double], inbound: [Double]) {
         let nodes = scenario.nodes
         let nodeCount = nodes.count
         let speedCount = scenario.speeds.count
@@ -342,6 +349,7 @@ public struct ScenarioGenerator: Sendable {
         }
 
         var storage = [Double](repeating: 0, count: nodeCount)
+        var leanStorage = [Double](repeating: 0, count: nodeCount)
         var outbound = [Double](repeating: 0, count: nodeCount)
         var inbound = [Double](repeating: 0, count: nodeCount)
         for p in scenario.products.indices {
@@ -370,18 +378,19 @@ public struct ScenarioGenerator: Sendable {
                 let sigma = (lambda * vmr * leadMean + lambda * lambda * leadVariance).squareRoot()
                 let baseStock = (lambda * leadMean + 1.5 * sigma).rounded(.up)
                 let onHand = max(0, baseStock - lambda * leadMean)
+                storage[n] += product.cube * onHand
                 // Below a DC, a product worth less in missed-promise penalties than it costs to hold is
-                // not stocked by a sensible plan: leave it out of the estimate rather than inflate it.
+                // not stocked by a lean plan.
                 let holdingPerDay =
                     product.unitCost * product.holdingRate / scenario.costs.daysPerYear * nodes[n].holdingMultiplier * onHand
                 if upstream[n] < 0 || lambda * 2.5 >= holdingPerDay {
-                    storage[n] += product.cube * onHand
+                    leanStorage[n] += product.cube * onHand
                 }
                 inbound[n] += lambda
                 outbound[n] += mu * flows.direct[n]
             }
         }
-        return (storage, outbound, inbound)
+        return (storage, leanStorage, outbound, inbound)
     }
 
     // MARK: Helpers

@@ -116,6 +116,7 @@ private struct ScenarioBuilder {
                 "the file is present but scenario.toml derives options from radii: set fulfilment = true under [tables]")
         }
         if log.isEmpty { checkProductsCanBeHeld(log: &log) }
+        if log.isEmpty { checkTargetsReachable(log: &log) }
         guard log.isEmpty else { return nil }
 
         options.sort { a, b in
@@ -793,6 +794,27 @@ private struct ScenarioBuilder {
                     "no node that may hold product '\(product.id)' (\(kinds), reachable from its vendors) can serve its demand")
             default:
                 break
+            }
+        }
+    }
+}
+
+extension ScenarioBuilder {
+    /// Orders arriving after every cut-off of a speed always miss it, so a target above the share of
+    /// orders arriving before the latest cut-off can never be met (and a solver would chase it forever).
+    func checkTargetsReachable(log: inout DiagnosticLog) {
+        for (s, entry) in speeds.enumerated() {
+            var latest = 0.0
+            for option in options where option.speed == s {
+                latest = max(latest, nodes[option.node].cutoffHour[s])
+            }
+            // An order of hour h arrives, on average, at h + 0.5.
+            let reachable = arrivalCurve.indices.reduce(0.0) { $0 + (Double($1) + 0.5 < latest ? arrivalCurve[$1] : 0) }
+            if entry.speed.targetFillRate > reachable + 1e-9 {
+                log.report(
+                    path(ScenarioManifest.fileName), line: entry.targetLine, field: "speeds.target_fill_rate",
+                    "\(entry.speed.id) cannot reach \(CSVTable.format(entry.speed.targetFillRate)): its latest cut-off is "
+                        + "\(CSVTable.format(latest)):00 and only \(CSVTable.format((reachable * 1000).rounded() / 10)) % of orders arrive before it")
             }
         }
     }

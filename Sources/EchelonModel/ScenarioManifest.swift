@@ -31,6 +31,8 @@ struct ManifestSpeed {
     /// Multiplies the derived shipping cost (faster is dearer).
     var shippingMultiplier: Double
     var line: Int
+    /// The line of `target_fill_rate`, for diagnostics about it.
+    var targetLine: Int = 0
 }
 
 struct ScenarioManifest {
@@ -165,7 +167,8 @@ struct ScenarioManifest {
                         speed: Speed(
                             id: id, promiseHours: promise ?? Double(1_000_000 + index), targetFillRate: target ?? 1,
                             missPenalty: penalty ?? 0, radiusMiles: radius),
-                        nodeKinds: kinds, shippingMultiplier: multiplier, line: headerLine))
+                        nodeKinds: kinds, shippingMultiplier: multiplier, line: headerLine,
+                        targetLine: reader.line("target_fill_rate", section: section)))
             }
         }
         var byPromise: [Double: String] = [:]

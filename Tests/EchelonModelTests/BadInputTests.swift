@@ -37,7 +37,10 @@ private extension String {
     /// Replaces exactly one occurrence (so a test cannot silently change nothing).
     func replacingOnce(_ old: String, with new: String) -> String {
         let parts = components(old)
-        precondition(parts.count == 2, "'\(old)' occurs \(parts.count - 1) times")
+        guard parts.count == 2 else {
+            Issue.record("'\(old)' occurs \(parts.count - 1) times in the file to change")
+            return self
+        }
         return parts[0] + new + parts[1]
     }
 
@@ -183,16 +186,16 @@ private extension Substring {
 }
 
 @Test func outOfRangeManifestValuesAreReportedWithTheirLine() {
-    let found = problemsAfter("scenario.toml") { $0.replacingOnce("target_fill_rate = 0.90", with: "target_fill_rate = 1.5") }
-    #expect(found == ["scenario.toml:17: speeds.target_fill_rate: must be > 0 and ≤ 1, got 1.5"])
+    let found = problemsAfter("scenario.toml") { $0.replacingOnce("target_fill_rate = 0.85", with: "target_fill_rate = 1.5") }
+    #expect(found == ["scenario.toml:18: speeds.target_fill_rate: must be > 0 and ≤ 1, got 1.5"])
     let nan = problemsAfter("scenario.toml") { $0.replacingOnce("miss_penalty = 6.0", with: "miss_penalty = nan") }
-    #expect(nan == ["scenario.toml:27: speeds.miss_penalty: must be a finite number, got nan"])
+    #expect(nan == ["scenario.toml:28: speeds.miss_penalty: must be a finite number, got nan"])
 }
 
 @Test func invalidTomlIsReportedWithItsLine() {
     let found = problemsAfter("scenario.toml") { $0.replacingOnce("currency = \"USD\"", with: "currency = USD") }
     #expect(found.count >= 1)
-    #expect(found[0].hasPrefix("scenario.toml:5: not valid TOML"))
+    #expect(found[0].hasPrefix("scenario.toml:6: not valid TOML"))
 }
 
 @Test func unknownSettingAndMissingRadiusAreReported() {
@@ -200,8 +203,8 @@ private extension Substring {
         text.replacingOnce("radius_miles = 600\n", with: "").replacingOnce("lost_sale_penalty = 5.0", with: "lost_sale_penalty = 5.0\nlost_sales_penalty = 5.0")
     }
     #expect(found == [
-        "scenario.toml:13: costs.lost_sales_penalty: unknown setting",
-        "scenario.toml:24: speeds.radius_miles: missing",
+        "scenario.toml:14: costs.lost_sales_penalty: unknown setting",
+        "scenario.toml:25: speeds.radius_miles: missing",
     ])
 }
 
@@ -229,7 +232,7 @@ private extension Substring {
     let pairs = problemsAfter("product_vendors.csv") { $0 + "T6,ACME,20.00,4,1\n" }
     #expect(pairs == ["product_vendors.csv:9: vendor: duplicate vendor 'ACME' for product 'T6' (first on line 7)"])
     let speeds = problemsAfter("scenario.toml") { $0.replacingOnce("id = \"two_day\"", with: "id = \"same_day\"") }
-    #expect(speeds.contains("scenario.toml:24: id: speed 'same_day' is defined twice (first on line 15)"))
+    #expect(speeds.contains("scenario.toml:25: id: speed 'same_day' is defined twice (first on line 16)"))
     let hours = problemsAfter("arrivals.csv") { $0.replacingOnce("23,0.017", with: "22,0.017") }
     #expect(hours.first == "arrivals.csv:25: hour: duplicate hour 22 (first on line 24)")
 }
@@ -290,6 +293,16 @@ private extension Substring {
     #expect(arrivals == ["arrivals.csv: share: the hourly shares add up to 1.1, not 1"])
     let hour = problemsAfter("arrivals.csv") { $0.replacingOnce("23,0.017", with: "24,0.017") }
     #expect(hour.first == "arrivals.csv:25: hour: must be between 0 and 23, got 24")
+}
+
+@Test func targetBeyondWhatCutoffsAllowIsReported() {
+    // Same-day nodes stop at 14:00 and 12:00: only 44.8 % of orders arrive before 14:00.
+    let found = problemsAfter("nodes.csv") { text in
+        text.replacingOnce("FC-HOU,FC,US,29.7858,-95.8245,800,200,200,1.1,22", with: "FC-HOU,FC,US,29.7858,-95.8245,800,200,200,1.1,12")
+            .replacingOnce("FC-SAT,FC,US,29.5522,-98.2697,600,150,150,1.1,22", with: "FC-SAT,FC,US,29.5522,-98.2697,600,150,150,1.1,12")
+            .replacingOnce("SSD-DAL,SSD,US,32.7767,-96.7970,60,40,40,1.6,22", with: "SSD-DAL,SSD,US,32.7767,-96.7970,60,40,40,1.6,14")
+    }
+    #expect(found == ["scenario.toml:18: speeds.target_fill_rate: same_day cannot reach 0.85: its latest cut-off is 14:00 and only 44.8 % of orders arrive before it"])
 }
 
 @Test func undeclaredOverridesFileIsReported() {

@@ -91,7 +91,8 @@ import Testing
 }
 
 @Test func capacitiesAreTightWhereTheShapeSaysSo() {
-    // Tight capacities are 60–85 % of the node's estimated unconstrained use, the others 1.4–2.2 times it.
+    // Tight capacities are 60–85 % of the node's (lean) estimated unconstrained use, the others 1.4–2.2
+    // times the (generous) estimate, and the lean estimate never exceeds the generous one.
     let scenario = ScenarioGenerator(products: 4_000, seed: 3).makeScenario()
     var options = scenario.options
     ScenarioGenerator.sortOptions(&options)
@@ -102,7 +103,8 @@ import Testing
     for (n, node) in scenario.nodes.enumerated() {
         let tight = NetworkShape.tightNodes[node.id]
         for (capacity, used, factor) in [
-            (node.storageCapacity, use.storage[n], tight?.storage), (node.outboundCapacity, use.outbound[n], tight?.outbound),
+            (node.storageCapacity, (tight?.storage ?? 1) < 1 ? use.leanStorage[n] : use.storage[n], tight?.storage),
+            (node.outboundCapacity, use.outbound[n], tight?.outbound),
             (node.inboundCapacity, use.inbound[n], tight?.inbound),
         ] where used > 50 {
             let ratio = capacity / used
@@ -115,6 +117,7 @@ import Testing
         }
     }
     #expect(tightCount >= 6)
+    for n in scenario.nodes.indices { #expect(use.leanStorage[n] <= use.storage[n]) }
 }
 
 @Test func writerRefusesAFolderThatIsNotAScenario() throws {

@@ -6,7 +6,7 @@ import Testing
     #expect(scenario.name == "Tiny Texas")
     #expect(scenario.speeds.map(\.id) == ["same_day", "two_day"])
     #expect(scenario.nodes.map(\.id) == ["DC-DAL", "FC-HOU", "FC-SAT", "SSD-DAL"])
-    #expect(scenario.nodes[3].cutoffHour == [14, 22])
+    #expect(scenario.nodes[3].cutoffHour == [22, 0])
     #expect(scenario.regions.map(\.id) == ["Dallas", "Houston", "Austin"])
     #expect(scenario.products.count == 6)
     #expect(scenario.categories[Int(scenario.products[0].category)] == "Electronics, small")
