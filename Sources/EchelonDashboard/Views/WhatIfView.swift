@@ -127,14 +127,21 @@ enum WhatIfView {
             return da != db ? da > db : a < b
         }
         var ry = top + 1
-        buffer.put(Format.pad("Node", 12) + Format.pad("on hand before→after", 22) + "μ storage before→after", x: x, y: ry, role: .tableHeader, maxWidth: state.width - x - 1)
+        // Narrow screens drop the on-hand before/after and keep its change, so the prices always fit.
+        let narrow = state.width - x < 62
+        let header = narrow ? Format.pad("Node", 11) + Format.pad("Δ on hand", 10, right: true) + "  μ storage"
+            : Format.pad("Node", 12) + Format.pad("on hand before→after", 22) + "μ storage before→after"
+        buffer.put(header, x: x, y: ry, role: .tableHeader, maxWidth: state.width - x - 1)
         ry += 1
         for node in order where ry < bottom {
             let pb = before.nodes[safe: node]?.storagePrice ?? 0, pa = after.nodes[safe: node]?.storagePrice ?? 0
             let moved = unitsAfter[node] - unitsBefore[node]
             let units = Format.compact(unitsBefore[node]) + glyphs.arrow + Format.compact(unitsAfter[node]) + " (" + (moved >= 0 ? "+" : "") + Format.compact(moved) + ")"
             let priceMark = pa > pb ? String(glyphs.up) : (pa < pb ? String(glyphs.down) : "=")
-            let text = Format.pad(scenario.nodes[node].id, 12) + Format.pad(units, 22) + Format.price(pb) + glyphs.arrow + Format.price(pa) + " " + priceMark
+            let prices = Format.price(pb) + glyphs.arrow + Format.price(pa) + " " + priceMark
+            let text = narrow
+                ? Format.pad(scenario.nodes[node].id, 11, ellipsis: glyphs.ellipsis) + Format.pad((moved >= 0 ? "+" : "") + Format.compact(moved), 10, right: true) + "  " + prices
+                : Format.pad(scenario.nodes[node].id, 12) + Format.pad(units, 22) + prices
             buffer.put(text, x: x, y: ry, role: focus.contains(node) ? .accent : .normal, maxWidth: state.width - x - 1)
             ry += 1
         }
