@@ -1,0 +1,444 @@
+// The inventory model as a decomposable problem: one block per product, coupled by every node's
+// storage, outbound and inbound capacity and every speed's network fill rate.
+//
+// Products are solved in parallel in fixed chunks; each chunk's totals are summed in product order and
+// the chunks in chunk order, so the result is bit-identical for any number of threads. A product whose
+// prices did not move since it was last solved is not solved again.
+
+import Dispatch
+import EchelonModel
+
+/// A fixed-size buffer shared by the workers, each writing its own disjoint part.
+final class SharedBuffer<Element>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Element>
+    let count: Int
+    init(repeating value: Element, count: Int) {
+        self.count = count
+        pointer = .allocate(capacity: max(1, count))
+        pointer.initialize(repeating: value, count: max(1, count))
+    }
+    deinit {
+        pointer.deinitialize(count: max(1, count))
+        pointer.deallocate()
+    }
+    @inline(__always) subscript(i: Int) -> Element {
+        get { pointer[i] }
+        set { pointer[i] = newValue }
+    }
+    func copy(from other: SharedBuffer<Element>) {
+        pointer.update(from: other.pointer, count: min(count, other.count))
+    }
+}
+
+/// One product solution's share of the shared constraints and of the cost, stored flat.
+final class SolutionStore: @unchecked Sendable {
+    let speedCount: Int
+    /// Per product and local node.
+    let stocks: SharedBuffer<Int32>
+    let storageUse: SharedBuffer<Double>
+    let outboundUse: SharedBuffer<Double>
+    let inboundUse: SharedBuffer<Double>
+    /// Per product.
+    let vendor: SharedBuffer<Int32>
+    let cost: SharedBuffer<Double>
+    let pricedCost: SharedBuffer<Double>
+    let exact: SharedBuffer<Bool>
+    /// Per product and speed.
+    let missed: SharedBuffer<Double>
+
+    init(positions: Int, products: Int, speedCount: Int) {
+        self.speedCount = speedCount
+        stocks = SharedBuffer(repeating: 0, count: positions)
+        storageUse = SharedBuffer(repeating: 0, count: positions)
+        outboundUse = SharedBuffer(repeating: 0, count: positions)
+        inboundUse = SharedBuffer(repeating: 0, count: positions)
+        vendor = SharedBuffer(repeating: -1, count: products)
+        cost = SharedBuffer(repeating: 0, count: products)
+        pricedCost = SharedBuffer(repeating: 0, count: products)
+        exact = SharedBuffer(repeating: true, count: products)
+        missed = SharedBuffer(repeating: 0, count: products * speedCount)
+    }
+
+    func copy(from other: SolutionStore) {
+        stocks.copy(from: other.stocks)
+        storageUse.copy(from: other.storageUse)
+        outboundUse.copy(from: other.outboundUse)
+        inboundUse.copy(from: other.inboundUse)
+        vendor.copy(from: other.vendor)
+        cost.copy(from: other.cost)
+        pricedCost.copy(from: other.pricedCost)
+        exact.copy(from: other.exact)
+        missed.copy(from: other.missed)
+    }
+
+    /// Records the workspace's evaluated product at `offset`.
+    func record(_ w: ProductWorkspace, product p: Int, offset: Int, vendorChoice: Int) {
+        for i in 0..<w.nodeCount {
+            stocks[offset + i] = Int32(w.baseStock[i])
+            storageUse[offset + i] = w.cube * w.onHand[i]
+            outboundUse[offset + i] = w.served[i]
+            inboundUse[offset + i] = w.inbound[i]
+        }
+        vendor[p] = Int32(vendorChoice)
+        cost[p] = w.costs.total
+        pricedCost[p] = w.pricedCost
+        for s in 0..<speedCount { missed[p * speedCount + s] = w.missed(speed: s) }
+    }
+}
+
+final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
+    let model: PlanningModel
+    let threads: Int
+    let nodeCount: Int
+    let speedCount: Int
+    let productCount: Int
+    let limits: [Double]
+    /// Start of each product's local nodes in the flat stores.
+    let offsets: [Int]
+    static let chunkSize = 512
+    let chunkCount: Int
+
+    /// The last relaxation's solution, the last repair's, and the best plan kept.
+    let current: SolutionStore
+    let repaired: SolutionStore
+    let best: SolutionStore
+    var hasCurrent = false
+    var hasBest = false
+    private var lastPrices: [Double]? = nil
+    private let workspaces: [ProductWorkspace]
+    /// Count of product subproblems solved (for the benchmark).
+    private(set) var subproblemsSolved = 0
+    /// Product evaluations done by the repair (for the benchmark).
+    private(set) var repairEvaluations = 0
+
+    var resourceCount: Int { 3 * nodeCount + speedCount }
+
+    init(model: PlanningModel, threads: Int) {
+        self.model = model
+        self.threads = max(1, threads)
+        nodeCount = model.nodeCount
+        speedCount = model.speedCount
+        productCount = model.scenario.products.count
+        var offsets = [Int](repeating: 0, count: productCount + 1)
+        for p in 0..<productCount {
+            offsets[p + 1] = offsets[p] + model.templates[Int(model.templateOfProduct[p])].nodeCount
+        }
+        self.offsets = offsets
+        chunkCount = (productCount + Self.chunkSize - 1) / Self.chunkSize
+        let nodes = model.scenario.nodes
+        var limits: [Double] = []
+        for kind in 0..<3 {
+            for node in nodes {
+                let value = kind == 0 ? node.storageCapacity : kind == 1 ? node.outboundCapacity : node.inboundCapacity
+                limits.append(PlanningModel.isOpen(node) && value.isFinite && value >= 0 ? value : .infinity)
+            }
+        }
+        for s in 0..<speedCount {
+            limits.append((1 - model.scenario.speeds[s].targetFillRate) * model.speedDemand[s])
+        }
+        self.limits = limits
+        current = SolutionStore(positions: offsets[productCount], products: productCount, speedCount: speedCount)
+        repaired = SolutionStore(positions: offsets[productCount], products: productCount, speedCount: speedCount)
+        best = SolutionStore(positions: offsets[productCount], products: productCount, speedCount: speedCount)
+        workspaces = (0..<self.threads).map { _ in ProductWorkspace(model: model) }
+    }
+
+    /// Starts from a previous plan: its base stocks seed every subproblem's search.
+    func warmStart(from plan: Plan) {
+        guard plan.vendorChoice.count == productCount else { return }
+        var local = [Int: Int]()
+        var lastProduct = -1
+        for position in plan.positions {
+            let p = Int(position.product)
+            guard p >= 0, p < productCount else { continue }
+            if p != lastProduct {
+                local = [:]
+                let template = model.templates[Int(model.templateOfProduct[p])]
+                for (i, n) in template.nodes.enumerated() { local[Int(n)] = i }
+                lastProduct = p
+            }
+            if let i = local[Int(position.node)] { current.stocks[offsets[p] + i] = max(0, position.baseStock) }
+        }
+        for p in 0..<productCount { current.vendor[p] = plan.vendorChoice[p] }
+        hasCurrent = true
+    }
+
+    /// Runs `body(worker, chunk)` for every chunk, chunks dealt round-robin to the workers.
+    private func forEachChunk(_ body: (Int, Int) -> Void) {
+        let workers = min(threads, max(1, chunkCount))
+        if workers == 1 {
+            for chunk in 0..<chunkCount { body(0, chunk) }
+            return
+        }
+        parallelFor(workers: workers) { worker in
+            var chunk = worker
+            while chunk < chunkCount {
+                body(worker, chunk)
+                chunk += workers
+            }
+        }
+    }
+
+    /// Σ over products of the store's use per constraint, cost and priced cost, in a fixed order.
+    private func totals(of store: SolutionStore) -> (use: [Double], cost: Double, priced: Double, exact: Bool) {
+        let width = resourceCount + 3
+        let partial = SharedBuffer<Double>(repeating: 0, count: chunkCount * width)
+        forEachChunk { _, chunk in
+            let base = chunk * width
+            let end = min(productCount, (chunk + 1) * Self.chunkSize)
+            for p in (chunk * Self.chunkSize)..<end {
+                let template = model.templates[Int(model.templateOfProduct[p])]
+                let offset = offsets[p]
+                for i in 0..<template.nodeCount {
+                    let n = Int(template.nodes[i])
+                    partial[base + n] += store.storageUse[offset + i]
+                    partial[base + nodeCount + n] += store.outboundUse[offset + i]
+                    partial[base + 2 * nodeCount + n] += store.inboundUse[offset + i]
+                }
+                for s in 0..<speedCount { partial[base + 3 * nodeCount + s] += store.missed[p * speedCount + s] }
+                partial[base + resourceCount] += store.cost[p]
+                partial[base + resourceCount + 1] += store.pricedCost[p]
+                if !store.exact[p] { partial[base + resourceCount + 2] = 1 }
+            }
+        }
+        var use = [Double](repeating: 0, count: resourceCount)
+        var cost = 0.0, priced = 0.0
+        var exact = true
+        for chunk in 0..<chunkCount {
+            let base = chunk * width
+            for r in 0..<resourceCount { use[r] += partial[base + r] }
+            cost += partial[base + resourceCount]
+            priced += partial[base + resourceCount + 1]
+            if partial[base + resourceCount + 2] != 0 { exact = false }
+        }
+        return (use, cost, priced, exact)
+    }
+
+    func relax(prices flat: [Double]) -> Relaxation {
+        let prices = Prices(flattened: flat, nodeCount: nodeCount, speedCount: speedCount)
+        // Which nodes' prices moved; a service price touches every product.
+        var moved = [Bool](repeating: lastPrices == nil, count: nodeCount)
+        var serviceMoved = lastPrices == nil
+        if let last = lastPrices {
+            for n in 0..<nodeCount {
+                moved[n] = last[n] != flat[n] || last[nodeCount + n] != flat[nodeCount + n]
+                    || last[2 * nodeCount + n] != flat[2 * nodeCount + n]
+            }
+            for s in 0..<speedCount where last[3 * nodeCount + s] != flat[3 * nodeCount + s] { serviceMoved = true }
+        }
+        let firstSolve = lastPrices == nil
+        let warm = hasCurrent
+        let solvedCounts = SharedBuffer<Int>(repeating: 0, count: threads)
+        forEachChunk { worker, chunk in
+            let w = workspaces[worker]
+            let end = min(productCount, (chunk + 1) * Self.chunkSize)
+            for p in (chunk * Self.chunkSize)..<end {
+                let template = model.templates[Int(model.templateOfProduct[p])]
+                if !firstSolve && !serviceMoved {
+                    var touched = false
+                    for n in template.nodes where moved[Int(n)] {
+                        touched = true
+                        break
+                    }
+                    if !touched { continue }
+                }
+                let offset = offsets[p]
+                let warmStocks: ArraySlice<Int32>? =
+                    warm ? ArraySlice(UnsafeBufferPointer(start: current.stocks.pointer + offset, count: template.nodeCount)) : nil
+                let result = w.solveSubproblem(product: p, prices: prices, warmVendor: nil, warmStocks: warmStocks)
+                current.record(w, product: p, offset: offset, vendorChoice: result.vendorChoice)
+                current.pricedCost[p] = result.pricedCost
+                current.exact[p] = result.exact
+                solvedCounts[worker] += 1
+            }
+        }
+        for t in 0..<threads { subproblemsSolved += solvedCounts[t] }
+        lastPrices = flat
+        hasCurrent = true
+        let sums = totals(of: current)
+        return Relaxation(pricedValue: sums.priced, use: sums.use, cost: sums.cost, exact: sums.exact)
+    }
+
+    func keepRepairedAsBest() {
+        best.copy(from: repaired)
+        hasBest = true
+    }
+
+    // MARK: - Repair
+
+    /// Greedy repair of the relaxation's solution: over a capacity, lower base stocks in increasing
+    /// order of cost added per unit of capacity freed; under a fill-rate target, raise them in increasing
+    /// order of cost per missed unit saved, using only room left under every capacity.
+    func repair() -> PrimalCandidate {
+        repaired.copy(from: current)
+        var sums = totals(of: repaired)
+        for _ in 0..<40 {
+            var over: [(resource: Int, excess: Double)] = []
+            for r in 0..<resourceCount where limits[r].isFinite {
+                let excess = sums.use[r] - limits[r]
+                if excess > 1e-9 * max(1, limits[r]) { over.append((r, excess)) }
+            }
+            if over.isEmpty { break }
+            let changed = repairRound(over: over, use: sums.use)
+            if !changed { break }
+            sums = totals(of: repaired)
+        }
+        return PrimalCandidate(cost: sums.cost, use: sums.use)
+    }
+
+    private struct Move {
+        var product: Int
+        var node: Int  // local
+        var level: Int
+        var vendor: Int
+        var costDelta: Double
+        var benefit: Double
+    }
+
+    /// One round: for every violated constraint, the products that can relieve it propose their best
+    /// single move; moves are applied cheapest first until the excess is covered. Returns whether
+    /// anything changed.
+    private func repairRound(over: [(resource: Int, excess: Double)], use: [Double]) -> Bool {
+        let slack = (0..<resourceCount).map { limits[$0] - use[$0] }
+        var touched = [Bool](repeating: false, count: productCount)
+        var changedAny = false
+        var slackLeft = slack
+        for (resource, excess) in over.sorted(by: { $0.excess / max(1e-12, limits[$0.resource]) > $1.excess / max(1e-12, limits[$1.resource]) }) {
+            let moves = proposeMoves(resource: resource, slack: slackLeft, touched: touched)
+            var covered = 0.0
+            for move in moves {
+                if covered >= excess * 1.001 { break }
+                if touched[move.product] { continue }
+                let delta = apply(move)
+                touched[move.product] = true
+                changedAny = true
+                for r in 0..<resourceCount { slackLeft[r] -= delta[r] }
+                covered += resource >= 3 * nodeCount ? -delta[resource] : -delta[resource]
+            }
+        }
+        return changedAny
+    }
+
+    /// The best move of every product for one violated constraint, cheapest per unit relieved first.
+    private func proposeMoves(resource: Int, slack: [Double], touched: [Bool]) -> [Move] {
+        let isService = resource >= 3 * nodeCount
+        let targetNode = isService ? -1 : resource % nodeCount
+        let speed = isService ? resource - 3 * nodeCount : -1
+        let proposals = SharedBuffer<Move>(
+            repeating: Move(product: -1, node: -1, level: 0, vendor: 0, costDelta: 0, benefit: 0), count: productCount)
+        let evaluations = SharedBuffer<Int>(repeating: 0, count: threads)
+        forEachChunk { worker, chunk in
+            let w = workspaces[worker]
+            let end = min(productCount, (chunk + 1) * Self.chunkSize)
+            for p in (chunk * Self.chunkSize)..<end where !touched[p] {
+                let template = model.templates[Int(model.templateOfProduct[p])]
+                let offset = offsets[p]
+                var candidates: [Int] = []
+                if isService {
+                    if model.templates[Int(model.templateOfProduct[p])].speedShare[speed] <= 0 { continue }
+                    candidates = Array(0..<template.nodeCount)
+                } else {
+                    for i in 0..<template.nodeCount where Int(template.nodes[i]) == targetNode && repaired.stocks[offset + i] > 0 {
+                        candidates.append(i)
+                    }
+                }
+                if candidates.isEmpty { continue }
+                let vendor = Int(repaired.vendor[p])
+                w.prepare(product: p, vendorChoice: vendor, prices: nil)
+                for i in 0..<template.nodeCount { w.baseStock[i] = Int(repaired.stocks[offset + i]) }
+                w.resetFillGuess()
+                w.evaluate()
+                let baseCost = w.costs.total
+                let baseUse = productUse(w)
+                var bestMove: Move? = nil
+                for i in candidates {
+                    let old = w.baseStock[i]
+                    let step = max(1, Int((Double(old) * 0.05).rounded()))
+                    let level = isService ? old + step : max(0, old - step)
+                    w.baseStock[i] = level
+                    w.evaluate()
+                    evaluations[worker] += 1
+                    let newUse = productUse(w)
+                    w.baseStock[i] = old
+                    let relieved = baseUse[resource] - newUse[resource]
+                    if relieved <= 1e-12 { continue }
+                    // A move may not push another constraint over its limit.
+                    var fits = true
+                    for r in 0..<resourceCount where r != resource && limits[r].isFinite {
+                        let d = newUse[r] - baseUse[r]
+                        if d > 1e-12 && d > slack[r] {
+                            fits = false
+                            break
+                        }
+                    }
+                    if !fits { continue }
+                    let delta = w.costs.total - baseCost
+                    let move = Move(product: p, node: i, level: level, vendor: vendor, costDelta: delta, benefit: relieved)
+                    if bestMove == nil || move.costDelta / move.benefit < bestMove!.costDelta / bestMove!.benefit {
+                        bestMove = move
+                    }
+                }
+                if let move = bestMove { proposals[p] = move }
+            }
+        }
+        for t in 0..<threads { repairEvaluations += evaluations[t] }
+        var moves: [Move] = []
+        for p in 0..<productCount where proposals[p].product >= 0 { moves.append(proposals[p]) }
+        moves.sort {
+            let a = $0.costDelta / $0.benefit, b = $1.costDelta / $1.benefit
+            return a != b ? a < b : $0.product < $1.product
+        }
+        return moves
+    }
+
+    /// A product's use of every constraint in the workspace's evaluation (dense; only for the repair).
+    private func productUse(_ w: ProductWorkspace) -> [Double] {
+        var use = [Double](repeating: 0, count: resourceCount)
+        let template = w.template
+        for i in 0..<w.nodeCount {
+            let n = Int(template.nodes[i])
+            use[n] += w.cube * w.onHand[i]
+            use[nodeCount + n] += w.served[i]
+            use[2 * nodeCount + n] += w.inbound[i]
+        }
+        for s in 0..<speedCount { use[3 * nodeCount + s] = w.missed(speed: s) }
+        return use
+    }
+
+    /// Applies a move to the repaired solution; returns the change in use per constraint.
+    private func apply(_ move: Move) -> [Double] {
+        let w = workspaces[0]
+        let p = move.product
+        let offset = offsets[p]
+        w.prepare(product: p, vendorChoice: move.vendor, prices: nil)
+        for i in 0..<w.nodeCount { w.baseStock[i] = Int(repaired.stocks[offset + i]) }
+        w.resetFillGuess()
+        w.evaluate()
+        let before = productUse(w)
+        w.baseStock[move.node] = move.level
+        w.evaluate()
+        let after = productUse(w)
+        let priced = repaired.pricedCost[p]
+        repaired.record(w, product: p, offset: offset, vendorChoice: move.vendor)
+        repaired.pricedCost[p] = priced
+        return (0..<resourceCount).map { after[$0] - before[$0] }
+    }
+}
+
+/// Wraps a value whose thread safety the code guarantees by construction (disjoint writes per worker).
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+}
+
+/// Runs `body(worker)` for workers 0..<workers on the global pool and waits for all of them.
+/// Each worker must touch only its own part of any shared state.
+func parallelFor(workers: Int, _ body: (Int) -> Void) {
+    if workers <= 1 {
+        body(0)
+        return
+    }
+    withoutActuallyEscaping(body) { escapable in
+        let box = UncheckedSendable(value: escapable)
+        DispatchQueue.concurrentPerform(iterations: workers) { box.value($0) }
+    }
+}

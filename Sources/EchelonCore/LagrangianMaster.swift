@@ -1,0 +1,291 @@
+// The Lagrangian master (DESIGN §6), generic over any problem that decomposes into blocks coupled by
+// `use ≤ limit` constraints. The inventory model, the capacitated multi-item newsvendor and the
+// separable test instance all run through this same code.
+
+import Dispatch
+
+/// A problem whose coupling constraints `Σ_blocks use ≤ limit` are relaxed with prices.
+public protocol DecomposableProblem: AnyObject {
+    /// Right-hand sides of the relaxed constraints; `.infinity` marks one that never binds.
+    var limits: [Double] { get }
+    /// Minimises every block at `prices` and remembers the solution as "the relaxation's".
+    func relax(prices: [Double]) -> Relaxation
+    /// A primal solution built from the last relaxation's and made to fit the limits where it can.
+    func repair() -> PrimalCandidate
+    /// Keeps the solution of the last `repair` as the best plan so far.
+    func keepRepairedAsBest()
+}
+
+/// The blocks' minimum at some prices.
+public struct Relaxation: Sendable {
+    /// Σ over blocks of (cost + prices · use), before subtracting prices · limits.
+    public var pricedValue: Double
+    /// Total use per constraint.
+    public var use: [Double]
+    /// True (unpriced) cost of this solution.
+    public var cost: Double
+    /// Every block solved to optimality, so the dual value is a valid lower bound.
+    public var exact: Bool
+    public init(pricedValue: Double, use: [Double], cost: Double, exact: Bool) {
+        self.pricedValue = pricedValue
+        self.use = use
+        self.cost = cost
+        self.exact = exact
+    }
+}
+
+/// A repaired primal solution.
+public struct PrimalCandidate: Sendable {
+    public var cost: Double
+    public var use: [Double]
+    public init(cost: Double, use: [Double]) {
+        self.cost = cost
+        self.use = use
+    }
+}
+
+/// How the master moves the prices.
+public enum MasterMethod: String, Sendable, CaseIterable {
+    /// Projected subgradient with Polyak steps towards the best primal, step factor halved on stalls.
+    case subgradient
+    /// Barahona–Anbil volume algorithm: steps along the violation of an averaged primal, from the best
+    /// dual point, with green/yellow/red step control.
+    case volume
+}
+
+public struct MasterOptions: Sendable {
+    public var method: MasterMethod
+    public var gap: Double
+    public var maxIterations: Int
+    /// Seconds.
+    public var timeLimit: Double
+    /// Repair the relaxation's solution every this many iterations (and whenever it is feasible).
+    public var repairInterval: Int
+    /// Relative violation tolerated as feasible.
+    public var feasibilityTolerance: Double
+    public init(
+        method: MasterMethod = .volume, gap: Double = 0.005, maxIterations: Int = 200, timeLimit: Double = 60,
+        repairInterval: Int = 5, feasibilityTolerance: Double = 1e-9
+    ) {
+        self.method = method
+        self.gap = gap
+        self.maxIterations = maxIterations
+        self.timeLimit = timeLimit
+        self.repairInterval = repairInterval
+        self.feasibilityTolerance = feasibilityTolerance
+    }
+}
+
+/// One iteration of the master, in the problem's units.
+public struct MasterIteration: Sendable {
+    public var iteration: Int
+    public var seconds: Double
+    /// Dual value at this iteration's prices.
+    public var dualValue: Double
+    /// Best dual value so far.
+    public var dualBound: Double
+    /// Best feasible primal so far (`.infinity` before the first).
+    public var bestPrimal: Double
+    public var gap: Double
+    public var step: Double
+    /// Worst relative violation of this iteration's relaxation.
+    public var maxViolation: Double
+    public var prices: [Double]
+    public var use: [Double]
+}
+
+public struct MasterOutcome: Sendable {
+    /// Prices of the best dual value (the warm start of a re-solve).
+    public var bestPrices: [Double]
+    public var dualBound: Double
+    public var bestPrimal: Double
+    public var gap: Double
+    public var iterations: Int
+    public var stopReason: StopReason
+    /// The best dual value came from an exact relaxation.
+    public var certified: Bool
+    /// Use of the kept primal solution.
+    public var primalUse: [Double]
+    public var seconds: Double
+}
+
+public enum LagrangianMaster {
+    /// Runs the master from `start` prices until the gap, the iteration cap, the time cap or `cancel`.
+    public static func run(
+        problem: DecomposableProblem, start: [Double], options: MasterOptions,
+        cancel: () -> Bool = { false }, onIteration: (MasterIteration) -> Void = { _ in }
+    ) -> MasterOutcome {
+        let clockStart = DispatchTime.now().uptimeNanoseconds
+        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - clockStart) / 1e9 }
+        let limits = problem.limits
+        let count = limits.count
+        precondition(start.count == count, "start prices must match the constraints")
+        let active = limits.map { $0.isFinite }
+        let scale = limits.map { $0.isFinite && $0 > 1e-12 ? $0 : 1 }
+        // Prices in scaled units (price × limit), so every constraint reads `use/limit ≤ 1`.
+        var point = (0..<count).map { active[$0] ? max(0, start[$0]) * scale[$0] : 0 }
+        func prices(_ scaled: [Double]) -> [Double] { (0..<count).map { scaled[$0] / scale[$0] } }
+        func dualValue(_ r: Relaxation, _ p: [Double]) -> Double {
+            var value = r.pricedValue
+            for i in 0..<count where active[i] { value -= p[i] * limits[i] }
+            return value
+        }
+        func subgradient(_ use: [Double]) -> [Double] {
+            (0..<count).map { active[$0] ? (use[$0] - limits[$0]) / scale[$0] : 0 }
+        }
+        func violation(_ use: [Double]) -> Double {
+            var worst = 0.0
+            for i in 0..<count where active[i] {
+                let excess = use[i] - limits[i]
+                if excess > 0 { worst = max(worst, limits[i] > 1e-12 ? excess / limits[i] : excess) }
+            }
+            return worst
+        }
+        /// Direction with the components that would push a zero price below zero removed.
+        func projected(_ direction: [Double], at z: [Double]) -> [Double] {
+            (0..<count).map { z[$0] <= 0 && direction[$0] < 0 ? 0 : direction[$0] }
+        }
+        func norm2(_ v: [Double]) -> Double { v.reduce(0) { $0 + $1 * $1 } }
+
+        var bestDual = -Double.infinity
+        var bestScaled = point
+        var certified = false
+        var bestPrimal = Double.infinity
+        var primalUse = [Double](repeating: 0, count: count)
+        var iteration = 0
+        var stopReason = StopReason.iterationLimit
+        var repairedThisIteration = false
+
+        // Subgradient state.
+        var theta = 1.0
+        var stall = 0
+        // Volume state: the centre is the best dual point; `average` is the averaged primal use.
+        var average = [Double](repeating: 0, count: count)
+        var centreValue = -Double.infinity
+        var factor = 0.5
+        var alphaMax = 0.1
+        var greens = 0, yellows = 0, reds = 0
+        var lastDirection = [Double](repeating: 0, count: count)
+        var step = 0.0
+
+        while true {
+            if cancel() {
+                stopReason = .cancelled
+                break
+            }
+            iteration += 1
+            let p = prices(point)
+            let relaxation = problem.relax(prices: p)
+            let value = dualValue(relaxation, p)
+            let g = subgradient(relaxation.use)
+            if value > bestDual {
+                bestDual = value
+                bestScaled = point
+                certified = relaxation.exact
+            }
+            let worst = violation(relaxation.use)
+            repairedThisIteration = false
+            if worst <= options.feasibilityTolerance || iteration % max(1, options.repairInterval) == 0 || iteration == 1 {
+                let candidate = problem.repair()
+                repairedThisIteration = true
+                if violation(candidate.use) <= options.feasibilityTolerance && candidate.cost < bestPrimal {
+                    bestPrimal = candidate.cost
+                    primalUse = candidate.use
+                    problem.keepRepairedAsBest()
+                }
+            }
+            let gap = bestPrimal.isFinite ? max(0, (bestPrimal - bestDual) / max(abs(bestPrimal), 1e-12)) : .infinity
+            let target = bestPrimal.isFinite ? bestPrimal : bestDual + 0.05 * abs(bestDual) + 1e-6
+
+            // Next prices.
+            switch options.method {
+            case .subgradient:
+                if value >= bestDual { stall = 0 } else {
+                    stall += 1
+                    if stall >= 5 {
+                        theta = max(theta / 2, 1e-6)
+                        stall = 0
+                    }
+                }
+                let direction = projected(g, at: point)
+                let n2 = norm2(direction)
+                step = n2 > 0 ? theta * max(0, target - value) / n2 : 0
+                for i in 0..<count where active[i] { point[i] = max(0, point[i] + step * direction[i]) }
+            case .volume:
+                if iteration == 1 {
+                    average = relaxation.use
+                    centreValue = value
+                } else {
+                    // α minimising the norm of the averaged direction, within [αmax/10, αmax].
+                    let averageDirection = subgradient(average)
+                    var numerator = 0.0, denominator = 0.0
+                    for i in 0..<count {
+                        let d = averageDirection[i] - g[i]
+                        numerator += averageDirection[i] * d
+                        denominator += d * d
+                    }
+                    var alpha = denominator > 0 ? numerator / denominator : alphaMax
+                    alpha = min(alphaMax, max(alphaMax / 10, alpha))
+                    for i in 0..<count { average[i] = alpha * relaxation.use[i] + (1 - alpha) * average[i] }
+                    if value > centreValue {
+                        var dot = 0.0
+                        for i in 0..<count { dot += g[i] * lastDirection[i] }
+                        if dot >= 0 {
+                            greens += 1
+                            factor = min(2, factor * 2)
+                        } else {
+                            yellows += 1
+                            if yellows % 2 == 0 { factor = min(2, factor * 1.1) }
+                        }
+                        if value - centreValue < 0.01 * abs(centreValue) && iteration % 20 == 0 {
+                            alphaMax = max(1e-3, alphaMax * 0.5)
+                        }
+                        centreValue = value
+                        bestScaled = point
+                        reds = 0
+                    } else {
+                        reds += 1
+                        if reds % 3 == 0 { factor = max(1e-4, factor * 0.67) }
+                    }
+                }
+                let centre = bestScaled
+                let direction = projected(subgradient(average), at: centre)
+                lastDirection = direction
+                let n2 = norm2(direction)
+                step = n2 > 0 ? factor * max(0, target - centreValue) / n2 : 0
+                for i in 0..<count where active[i] { point[i] = max(0, centre[i] + step * direction[i]) }
+            }
+
+            onIteration(
+                MasterIteration(
+                    iteration: iteration, seconds: elapsed(), dualValue: value, dualBound: bestDual, bestPrimal: bestPrimal,
+                    gap: gap, step: step, maxViolation: worst, prices: p, use: relaxation.use))
+
+            if gap <= options.gap {
+                stopReason = .gapReached
+                break
+            }
+            if iteration >= options.maxIterations {
+                stopReason = .iterationLimit
+                break
+            }
+            if elapsed() >= options.timeLimit {
+                stopReason = .timeLimit
+                break
+            }
+        }
+        // Without a feasible plan, or when the last relaxation was not repaired, one last repair.
+        if iteration > 0 && (!bestPrimal.isFinite || !repairedThisIteration) {
+            let candidate = problem.repair()
+            if !bestPrimal.isFinite || (violation(candidate.use) <= options.feasibilityTolerance && candidate.cost < bestPrimal) {
+                if violation(candidate.use) <= options.feasibilityTolerance { bestPrimal = candidate.cost }
+                primalUse = candidate.use
+                problem.keepRepairedAsBest()
+            }
+        }
+        let gap = bestPrimal.isFinite ? max(0, (bestPrimal - bestDual) / max(abs(bestPrimal), 1e-12)) : .infinity
+        return MasterOutcome(
+            bestPrices: prices(bestScaled), dualBound: bestDual, bestPrimal: bestPrimal, gap: gap, iterations: iteration,
+            stopReason: stopReason, certified: certified, primalUse: primalUse, seconds: elapsed())
+    }
+}

@@ -1,0 +1,240 @@
+// The scenario compiled for the planning core: per product family, the nodes that can hold the product,
+// who supplies each of them, and the fulfilment chains of every demand stream, in flat arrays.
+//
+// Products that share a size class and a demand profile share one template, so a million products cost
+// a million template indices, not a million stream lists.
+
+import EchelonModel
+
+/// The order in which a stream of (region, speed, arrival hour) tries nodes: the eligible options of its
+/// speed, cheapest first, then those of each slower speed (a downgrade), each node once.
+struct ProductTemplate: Sendable {
+    /// Global node indices, in topological order (suppliers before the nodes they supply).
+    var nodes: [Int32] = []
+    /// Local index of the supplying node, or −1 when a vendor supplies it.
+    var parent: [Int32] = []
+    /// Lane index of the node → node supply lane (−1 for vendor-fed nodes).
+    var supplyLane: [Int32] = []
+    /// Children (nodes supplied by each node), flattened: `childList[childOffsets[i]..<childOffsets[i+1]]`.
+    var childOffsets: [Int32] = [0]
+    var childList: [Int32] = []
+    /// Chains: positions `chainOffsets[c]..<chainOffsets[c+1]`, share of the product's daily demand, speed.
+    var chainOffsets: [Int32] = [0]
+    var chainWeight: [Double] = []
+    var chainSpeed: [Int32] = []
+    /// Positions: local node, shipping cost per unit and per cubic foot, whether it keeps the chain's promise.
+    var positionNode: [Int32] = []
+    var positionCostPerUnit: [Double] = []
+    var positionCostPerCubicFoot: [Double] = []
+    var positionOnTime: [Bool] = []
+    /// Share of the product's demand per speed.
+    var speedShare: [Double] = []
+    /// One node per chain and no node supplying another: the product's cost separates by node and the
+    /// subproblem is solved exactly by a scan per node.
+    var separable = true
+
+    var nodeCount: Int { nodes.count }
+    var chainCount: Int { chainWeight.count }
+}
+
+/// A scenario prepared for planning: immutable, shared by every worker.
+public final class PlanningModel: Sendable {
+    public let scenario: Scenario
+    public let nodeCount: Int
+    public let speedCount: Int
+    let templates: [ProductTemplate]
+    /// Template of each product.
+    let templateOfProduct: [Int32]
+    /// Lane from vendor v to node n at `v * nodeCount + n`, or −1.
+    let vendorLane: [Int32]
+    /// Some vendor lane into each node (used when the chosen vendor has no lane of its own there), or −1.
+    let anyVendorLane: [Int32]
+    /// Total demand per speed, units per day.
+    public let speedDemand: [Double]
+    /// Largest template, to size scratch buffers.
+    let maxTemplateNodes: Int
+    let maxTemplatePositions: Int
+
+    /// Whether a node takes part in planning: a node whose three capacities are all zero is closed.
+    public static func isOpen(_ node: Node) -> Bool {
+        node.storageCapacity > 0 || node.outboundCapacity > 0 || node.inboundCapacity > 0
+    }
+
+    /// Whether orders arriving in hour `hour` (the hour starting then) are before `cutoff`.
+    /// Hours are judged at their midpoint, so an integer cut-off of 14 admits hours 0–13.
+    public static func isBeforeCutoff(hour: Int, cutoff: Double) -> Bool { Double(hour) + 0.5 < cutoff }
+
+    public init(scenario: Scenario) {
+        self.scenario = scenario
+        let nodeCount = scenario.nodes.count
+        let speedCount = scenario.speeds.count
+        self.nodeCount = nodeCount
+        self.speedCount = speedCount
+        let index = ScenarioIndex(scenario)
+
+        var vendorLane = [Int32](repeating: -1, count: max(1, scenario.vendors.count * nodeCount))
+        var anyVendorLane = [Int32](repeating: -1, count: nodeCount)
+        for (l, lane) in scenario.lanes.enumerated() {
+            if case .vendor(let v) = lane.source {
+                if vendorLane[v * nodeCount + lane.destination] < 0 { vendorLane[v * nodeCount + lane.destination] = Int32(l) }
+                if anyVendorLane[lane.destination] < 0 { anyVendorLane[lane.destination] = Int32(l) }
+            }
+        }
+        self.vendorLane = vendorLane
+        self.anyVendorLane = anyVendorLane
+
+        // Options per (region, speed), cheapest first for a one-cubic-foot product (the documented order).
+        var optionsByStream = [[Int]](repeating: [], count: scenario.regions.count * speedCount)
+        for (o, option) in scenario.options.enumerated() {
+            optionsByStream[option.region * speedCount + option.speed].append(o)
+        }
+        for k in optionsByStream.indices {
+            optionsByStream[k].sort {
+                let a = scenario.options[$0], b = scenario.options[$1]
+                let ca = a.unitCost(cube: 1), cb = b.unitCost(cube: 1)
+                return ca != cb ? ca < cb : $0 < $1
+            }
+        }
+        var curve = scenario.arrivalCurve
+        if curve.isEmpty || curve.reduce(0, +) <= 0 { curve = [Double](repeating: 1.0 / 24, count: 24) }
+        let curveTotal = curve.reduce(0, +)
+        curve = curve.map { $0 / curveTotal }
+
+        // Supply of each node per size class: a vendor lane, else the upstream node with the shortest transit.
+        var supplyBySize: [SizeClass: (parent: [Int], lane: [Int], supplied: [Bool])] = [:]
+        for sizeClass in SizeClass.allCases {
+            var parent = [Int](repeating: -1, count: nodeCount)
+            var lane = [Int](repeating: -1, count: nodeCount)
+            var supplied = [Bool](repeating: false, count: nodeCount)
+            for n in index.topologicalOrder {
+                let node = scenario.nodes[n]
+                guard sizeClass.eligibleKinds.contains(node.kind), Self.isOpen(node) else { continue }
+                if anyVendorLane[n] >= 0 {
+                    supplied[n] = true
+                    continue
+                }
+                var best = -1
+                for l in index.inboundLanes[n] {
+                    guard case .node(let u) = scenario.lanes[l].source, supplied[u] else { continue }
+                    if best < 0 || scenario.lanes[l].transitMean < scenario.lanes[best].transitMean { best = l }
+                }
+                if best >= 0, case .node(let u) = scenario.lanes[best].source {
+                    parent[n] = u
+                    lane[n] = best
+                    supplied[n] = true
+                }
+            }
+            supplyBySize[sizeClass] = (parent, lane, supplied)
+        }
+        var topoRank = [Int](repeating: 0, count: nodeCount)
+        for (rank, n) in index.topologicalOrder.enumerated() { topoRank[n] = rank }
+
+        func buildTemplate(sizeClass: SizeClass, shares: ArraySlice<DemandShare>) -> ProductTemplate {
+            let supply = supplyBySize[sizeClass]!
+            // Chains keyed by (speed, option sequence), merged over hours.
+            var chainKeys: [[Int]: Int] = [:]
+            var chains: [(speed: Int, options: [Int], weight: Double)] = []
+            var speedShare = [Double](repeating: 0, count: speedCount)
+            for share in shares where share.share > 0 {
+                let r = Int(share.region), s = Int(share.speed)
+                guard r >= 0, r < scenario.regions.count, s >= 0, s < speedCount else { continue }
+                speedShare[s] += share.share
+                for hour in 0..<curve.count where curve[hour] > 0 {
+                    var seen = Set<Int>()
+                    var sequence: [Int] = []
+                    for t in s..<speedCount {
+                        for o in optionsByStream[r * speedCount + t] {
+                            let n = scenario.options[o].node
+                            guard supply.supplied[n], !seen.contains(n) else { continue }
+                            let cutoffs = scenario.nodes[n].cutoffHour
+                            let cutoff = t < cutoffs.count ? cutoffs[t] : 24
+                            guard Self.isBeforeCutoff(hour: hour % 24, cutoff: cutoff) else { continue }
+                            seen.insert(n)
+                            sequence.append(o)
+                        }
+                    }
+                    let key = [s] + sequence
+                    let weight = share.share * curve[hour]
+                    if let c = chainKeys[key] {
+                        chains[c].weight += weight
+                    } else {
+                        chainKeys[key] = chains.count
+                        chains.append((s, sequence, weight))
+                    }
+                }
+            }
+            // Relevant nodes: every node in a chain, and its suppliers.
+            var relevant = Set<Int>()
+            for chain in chains {
+                for o in chain.options {
+                    var n = scenario.options[o].node
+                    while n >= 0, relevant.insert(n).inserted { n = supply.parent[n] }
+                }
+            }
+            var template = ProductTemplate()
+            let ordered = relevant.sorted { topoRank[$0] < topoRank[$1] }
+            var local = [Int: Int]()
+            for (i, n) in ordered.enumerated() { local[n] = i }
+            template.nodes = ordered.map { Int32($0) }
+            template.parent = ordered.map { supply.parent[$0] >= 0 ? Int32(local[supply.parent[$0]]!) : -1 }
+            template.supplyLane = ordered.map { Int32(supply.lane[$0]) }
+            var children = [[Int32]](repeating: [], count: ordered.count)
+            for (i, p) in template.parent.enumerated() where p >= 0 { children[Int(p)].append(Int32(i)) }
+            for list in children {
+                template.childList.append(contentsOf: list)
+                template.childOffsets.append(Int32(template.childList.count))
+            }
+            for chain in chains {
+                for o in chain.options {
+                    let option = scenario.options[o]
+                    template.positionNode.append(Int32(local[option.node]!))
+                    template.positionCostPerUnit.append(option.costPerUnit)
+                    template.positionCostPerCubicFoot.append(option.costPerCubicFoot)
+                    template.positionOnTime.append(option.speed == chain.speed)
+                }
+                template.chainOffsets.append(Int32(template.positionNode.count))
+                template.chainWeight.append(chain.weight)
+                template.chainSpeed.append(Int32(chain.speed))
+                if chain.options.count > 1 { template.separable = false }
+            }
+            if !template.childList.isEmpty { template.separable = false }
+            template.speedShare = speedShare
+            return template
+        }
+
+        var templates: [ProductTemplate] = []
+        var templateKey: [[Int]: Int] = [:]
+        var templateOfProduct = [Int32](repeating: 0, count: scenario.products.count)
+        var speedDemand = [Double](repeating: 0, count: speedCount)
+        let sizeClasses = SizeClass.allCases
+        for p in scenario.products.indices {
+            let product = scenario.products[p]
+            let sizeKey = sizeClasses.firstIndex(of: product.sizeClass)!
+            // Products with their own rows get their own template; the rest share their profile's.
+            let key = product.overrides.isEmpty ? [sizeKey, Int(product.profile)] : [sizeKey, -1, p]
+            let t: Int
+            if let existing = templateKey[key] {
+                t = existing
+            } else {
+                t = templates.count
+                templateKey[key] = t
+                templates.append(buildTemplate(sizeClass: product.sizeClass, shares: scenario.demandShares(of: p)))
+            }
+            templateOfProduct[p] = Int32(t)
+            for s in 0..<speedCount { speedDemand[s] += product.demandMean * templates[t].speedShare[s] }
+        }
+        self.templates = templates
+        self.templateOfProduct = templateOfProduct
+        self.speedDemand = speedDemand
+        self.maxTemplateNodes = templates.map(\.nodeCount).max() ?? 0
+        self.maxTemplatePositions = templates.map(\.positionNode.count).max() ?? 0
+    }
+
+    /// The nodes that can hold a product (global indices, suppliers first).
+    public func candidateNodes(of product: Int) -> [Int] {
+        templates[Int(templateOfProduct[product])].nodes.map { Int($0) }
+    }
+
+    /// Whether the product's subproblem separates by node (and so is solved exactly).
+    public func isSeparable(product: Int) -> Bool { templates[Int(templateOfProduct[product])].separable }
+}

@@ -1,0 +1,147 @@
+// The public face of the product model: what the planning model expects of one product under a given
+// vendor and base stocks (used by the simulation to compare prediction with play), and the product's
+// subproblem for given prices.
+
+import EchelonModel
+
+/// What the model expects at one node for one product.
+public struct NodeOutcome: Sendable, Hashable {
+    public var node: Int
+    public var baseStock: Int
+    /// Requests per day reaching the node (λ): the streams whose cheaper options were out of stock.
+    public var load: Double
+    /// Probability a request finds stock here (A).
+    public var fillRate: Double
+    public var expectedOnHand: Double
+    /// Units per day shipped to customers (λ·A).
+    public var outboundPerDay: Double
+    /// Units per day received: its own shipments plus what the nodes it supplies receive.
+    public var inboundPerDay: Double
+    /// Mean replenishment lead time in days, including the supplier's METRIC delay EBO/λ.
+    public var leadTimeDays: Double
+    /// Expected backorders on the node's replenishment orders and requests (EBO).
+    public var expectedBackorders: Double
+    /// Mean and variance of the lead-time demand the node's stock is sized against.
+    public var leadTimeDemandMean: Double
+    public var leadTimeDemandVariance: Double
+}
+
+/// What the model expects of one product under one plan.
+public struct ProductEvaluation: Sendable {
+    public var product: Int
+    /// Index into `Scenario.productVendors`.
+    public var vendorChoice: Int
+    /// Every node that can hold the product, suppliers first.
+    public var nodes: [NodeOutcome]
+    /// Units per day per speed.
+    public var speedDemand: [Double]
+    /// Units per day per speed served within the promise.
+    public var speedServedOnTime: [Double]
+    /// Units per day no node served (lost, or backordered under the backorder policy).
+    public var unservedPerDay: Double
+    public var costs: CostBreakdown
+    /// `costs.total` plus the priced use of the shared capacities (equal to it without prices).
+    public var pricedCost: Double
+    /// Whether the distributions used were all exact (no normal approximation).
+    public var exactDistributions: Bool
+
+    /// Fill rate per speed: share of the speed's demand served within its promise.
+    public var fillRateBySpeed: [Double] {
+        zip(speedServedOnTime, speedDemand).map { $1 > 0 ? $0 / $1 : 1 }
+    }
+}
+
+/// Evaluates and optimises single products. Cheap to create; not for hot loops (the solver keeps its
+/// own workspaces).
+public struct ProductEvaluator: Sendable {
+    public let model: PlanningModel
+
+    public init(model: PlanningModel) { self.model = model }
+    public init(scenario: Scenario) { self.model = PlanningModel(scenario: scenario) }
+
+    /// The model's expectation for `product` bought from `productVendors[vendorChoice]` with the given
+    /// base stock per global node index (nodes missing from the dictionary hold 0).
+    public func evaluate(product: Int, vendorChoice: Int, baseStock: [Int: Int], prices: Prices? = nil) -> ProductEvaluation {
+        let workspace = ProductWorkspace(model: model)
+        workspace.prepare(product: product, vendorChoice: vendorChoice, prices: prices)
+        let template = workspace.template
+        for i in 0..<workspace.nodeCount { workspace.baseStock[i] = max(0, baseStock[Int(template.nodes[i])] ?? 0) }
+        workspace.resetFillGuess()
+        workspace.evaluate()
+        return Self.capture(workspace)
+    }
+
+    /// Evaluates every product of a plan (positions grouped by product), in product order.
+    public func evaluate(plan: Plan) -> [ProductEvaluation] {
+        var stocks = [[Int: Int]](repeating: [:], count: model.scenario.products.count)
+        for position in plan.positions { stocks[Int(position.product)][Int(position.node)] = Int(position.baseStock) }
+        return model.scenario.products.indices.map {
+            evaluate(product: $0, vendorChoice: Int(plan.vendorChoice[$0]), baseStock: stocks[$0])
+        }
+    }
+
+    /// The product's subproblem: the vendor and base stocks minimising its priced cost. `exact` says
+    /// whether the result is provably optimal.
+    public func optimise(product: Int, prices: Prices) -> (evaluation: ProductEvaluation, exact: Bool) {
+        let workspace = ProductWorkspace(model: model)
+        let result = workspace.solveSubproblem(product: product, prices: prices, warmVendor: nil, warmStocks: nil)
+        return (Self.capture(workspace), result.exact)
+    }
+
+    static func capture(_ w: ProductWorkspace) -> ProductEvaluation {
+        let template = w.template
+        let nodes = (0..<w.nodeCount).map { i in
+            NodeOutcome(
+                node: Int(template.nodes[i]), baseStock: w.baseStock[i], load: w.load[i], fillRate: w.fill[i],
+                expectedOnHand: w.onHand[i], outboundPerDay: w.served[i], inboundPerDay: w.inbound[i],
+                leadTimeDays: w.leadMean[i], expectedBackorders: w.backorders[i], leadTimeDemandMean: w.ltdMean[i],
+                leadTimeDemandVariance: w.ltdVariance[i])
+        }
+        return ProductEvaluation(
+            product: w.product, vendorChoice: w.vendorChoice, nodes: nodes, speedDemand: Array(w.speedDemand),
+            speedServedOnTime: Array(w.speedOnTime), unservedPerDay: w.lost, costs: w.costs, pricedCost: w.pricedCost,
+            exactDistributions: w.allExact)
+    }
+}
+
+extension ProductWorkspace {
+    /// Solves product p's subproblem over its vendors, each from the warm base stocks (or zero).
+    /// Leaves the workspace evaluated at the best vendor and base stocks.
+    func solveSubproblem(product p: Int, prices: Prices, warmVendor: Int?, warmStocks: ArraySlice<Int32>?)
+        -> (vendorChoice: Int, pricedCost: Double, exact: Bool)
+    {
+        let vendors = model.scenario.products[p].vendors
+        var bestVendor = -1
+        var bestCost = Double.infinity
+        var bestStocks = [Int](repeating: 0, count: 0)
+        var exact = true
+        for v in Int(vendors.lowerBound)..<Int(vendors.upperBound) {
+            prepare(product: p, vendorChoice: v, prices: prices)
+            if let warm = warmStocks {
+                var j = warm.startIndex
+                for i in 0..<nodeCount {
+                    baseStock[i] = Int(warm[j])
+                    j += 1
+                }
+            } else {
+                for i in 0..<nodeCount { baseStock[i] = 0 }
+            }
+            resetFillGuess()
+            let cost = optimiseBaseStocks()
+            exact = exact && lastOptimisationExact
+            if cost < bestCost || bestVendor < 0 {
+                bestCost = cost
+                bestVendor = v
+                if vendors.count > 1 { bestStocks = Array(baseStock[0..<nodeCount]) }
+            }
+        }
+        if vendors.count > 1 && bestVendor != Int(vendors.upperBound) - 1 {
+            prepare(product: p, vendorChoice: bestVendor, prices: prices)
+            for i in 0..<nodeCount { baseStock[i] = bestStocks[i] }
+            resetFillGuess()
+            evaluate()
+        }
+        _ = warmVendor
+        return (bestVendor, bestCost, exact)
+    }
+}

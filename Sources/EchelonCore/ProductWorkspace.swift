@@ -1,0 +1,445 @@
+// One product under one plan (DESIGN §3–4), and its subproblem for given prices (§6).
+//
+// A worker owns one workspace and reuses its buffers for every product it touches: the hot path does
+// not allocate. Everything here is per product; the master only sees totals.
+
+import EchelonModel
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+final class ProductWorkspace {
+    let model: PlanningModel
+    let speedCount: Int
+
+    // Context of the product being evaluated.
+    private(set) var product = 0
+    private(set) var vendorChoice = 0
+    var templateIndex = 0
+    var nodeCount = 0
+    var demand = 0.0
+    var vmr = 1.0
+    var cube = 0.0
+    var purchasePrice = 0.0
+    var lostSales = true
+
+    // Per local node.
+    var baseStock: [Int]
+    var fill: [Double]
+    var load: [Double]
+    var totalDemand: [Double]
+    var served: [Double]
+    var inbound: [Double]
+    var onHand: [Double]
+    var backorders: [Double]
+    var leadMean: [Double]
+    var ltdMean: [Double]
+    var ltdVariance: [Double]
+    var exactDistribution: [Bool]
+    var holdTrue: [Double]
+    var holdPriced: [Double]
+    var leadBaseMean: [Double]
+    var leadBaseVariance: [Double]
+    var replenishTrue: [Double]
+    var replenishPriced: [Double]
+    var laneCostPerUnit: [Double]
+    var outboundPrice: [Double]
+    var inboundPrice: [Double]
+    var storagePrice: [Double]
+    var gain: [Double]
+    var savedFill: [Double]
+    // Per position.
+    var positionServeTrue: [Double]
+    var positionServePriced: [Double]
+    var positionReach: [Double]
+    // Per speed.
+    var speedDemand: [Double]
+    var speedOnTime: [Double]
+    var missTrue: [Double]
+    var missPriced: [Double]
+    var lost = 0.0
+
+    // Results of the last evaluation.
+    var costs = CostBreakdown()
+    var pricedCost = 0.0
+    /// Whether every node's distribution was exact in the last evaluation.
+    var allExact = true
+
+    init(model: PlanningModel) {
+        self.model = model
+        self.speedCount = model.speedCount
+        let n = max(1, model.maxTemplateNodes)
+        let positions = max(1, model.maxTemplatePositions)
+        func zeros(_ count: Int) -> [Double] { [Double](repeating: 0, count: count) }
+        baseStock = [Int](repeating: 0, count: n)
+        fill = zeros(n); load = zeros(n); totalDemand = zeros(n); served = zeros(n); inbound = zeros(n)
+        onHand = zeros(n); backorders = zeros(n); leadMean = zeros(n); ltdMean = zeros(n); ltdVariance = zeros(n)
+        exactDistribution = [Bool](repeating: true, count: n)
+        holdTrue = zeros(n); holdPriced = zeros(n); leadBaseMean = zeros(n); leadBaseVariance = zeros(n)
+        replenishTrue = zeros(n); replenishPriced = zeros(n); laneCostPerUnit = zeros(n)
+        outboundPrice = zeros(n); inboundPrice = zeros(n); storagePrice = zeros(n); gain = zeros(n); savedFill = zeros(n)
+        positionServeTrue = zeros(positions); positionServePriced = zeros(positions); positionReach = zeros(positions)
+        speedDemand = zeros(model.speedCount); speedOnTime = zeros(model.speedCount)
+        missTrue = zeros(model.speedCount); missPriced = zeros(model.speedCount)
+    }
+
+    var template: ProductTemplate { model.templates[templateIndex] }
+
+    /// Sets up product `p` bought from `productVendors[vendorChoice]` under `prices` (nil: no prices).
+    /// Base stocks are left as they are; call `resetBaseStock` or set them.
+    func prepare(product p: Int, vendorChoice v: Int, prices: Prices?) {
+        let scenario = model.scenario
+        let item = scenario.products[p]
+        product = p
+        vendorChoice = v
+        templateIndex = Int(model.templateOfProduct[p])
+        let t = model.templates[templateIndex]
+        nodeCount = t.nodeCount
+        demand = item.demandMean
+        vmr = max(1, item.demandVMR)
+        cube = item.cube
+        lostSales = scenario.unmetDemand == .lostSales
+        let supplier = scenario.productVendors[v]
+        purchasePrice = supplier.unitPrice
+        let unitHolding = item.unitCost * item.holdingRate / scenario.costs.daysPerYear
+        let handling = scenario.costs.transferHandlingPerCubicFoot
+        for i in 0..<nodeCount {
+            let n = Int(t.nodes[i])
+            let node = scenario.nodes[n]
+            holdTrue[i] = unitHolding * node.holdingMultiplier
+            storagePrice[i] = prices?.storage[n] ?? 0
+            outboundPrice[i] = prices?.outbound[n] ?? 0
+            inboundPrice[i] = prices?.inbound[n] ?? 0
+            holdPriced[i] = holdTrue[i] + storagePrice[i] * cube
+            let parent = Int(t.parent[i])
+            if parent < 0 {
+                var l = Int(model.vendorLane[supplier.vendor * model.nodeCount + n])
+                if l < 0 { l = Int(model.anyVendorLane[n]) }
+                let lane = scenario.lanes[l]
+                leadBaseMean[i] = supplier.leadTimeMean + lane.transitMean
+                leadBaseVariance[i] = supplier.leadTimeStd * supplier.leadTimeStd + lane.transitStd * lane.transitStd
+                laneCostPerUnit[i] = cube * lane.costPerCubicFoot
+                replenishTrue[i] = laneCostPerUnit[i]
+                replenishPriced[i] = replenishTrue[i] + inboundPrice[i]
+            } else {
+                let lane = scenario.lanes[Int(t.supplyLane[i])]
+                leadBaseMean[i] = lane.transitMean
+                leadBaseVariance[i] = lane.transitStd * lane.transitStd
+                laneCostPerUnit[i] = cube * (lane.costPerCubicFoot + handling)
+                replenishTrue[i] = laneCostPerUnit[i] + replenishTrue[parent]
+                replenishPriced[i] = laneCostPerUnit[i] + inboundPrice[i] + replenishPriced[parent]
+            }
+        }
+        for s in 0..<speedCount {
+            let speed = scenario.speeds[s]
+            speedDemand[s] = demand * t.speedShare[s]
+            missTrue[s] = speed.missPenalty
+            missPriced[s] = speed.missPenalty + (prices?.service[s] ?? 0)
+        }
+        for c in 0..<t.chainCount {
+            let s = Int(t.chainSpeed[c])
+            for pos in Int(t.chainOffsets[c])..<Int(t.chainOffsets[c + 1]) {
+                let i = Int(t.positionNode[pos])
+                let ship = t.positionCostPerUnit[pos] + t.positionCostPerCubicFoot[pos] * cube
+                let late = t.positionOnTime[pos] ? 0.0 : 1.0
+                positionServeTrue[pos] = ship + replenishTrue[i] + late * missTrue[s]
+                positionServePriced[pos] = ship + outboundPrice[i] + replenishPriced[i] + late * missPriced[s]
+            }
+        }
+    }
+
+    /// Lost-demand cost of a chain's speed: its miss penalty, plus the lost margin under lost sales.
+    @inline(__always) func lostCost(speed s: Int, priced: Bool) -> Double {
+        (priced ? missPriced[s] : missTrue[s]) + (lostSales ? model.scenario.costs.lostSalePenalty : 0)
+    }
+
+    func resetFillGuess() {
+        for i in 0..<nodeCount { fill[i] = baseStock[i] > 0 ? 0.9 : 0 }
+    }
+
+    /// The λ ↔ A fixed point with METRIC delays, then every cost term. Returns the priced cost.
+    @discardableResult
+    func evaluate() -> Double {
+        let t = model.templates[templateIndex]
+        let k = nodeCount
+        var iteration = 0
+        while true {
+            // Loads: a stream reaches a node only when every node before it in its chain is out of stock.
+            for i in 0..<k { load[i] = 0 }
+            for c in 0..<t.chainCount {
+                var reach = demand * t.chainWeight[c]
+                for pos in Int(t.chainOffsets[c])..<Int(t.chainOffsets[c + 1]) {
+                    let i = Int(t.positionNode[pos])
+                    load[i] += reach
+                    reach *= 1 - fill[i]
+                }
+            }
+            // Flows, from the leaves up: a node receives what it ships and what its children receive.
+            var i = k - 1
+            while i >= 0 {
+                var childInbound = 0.0
+                for ci in Int(t.childOffsets[i])..<Int(t.childOffsets[i + 1]) { childInbound += inbound[Int(t.childList[ci])] }
+                served[i] = load[i] * fill[i]
+                inbound[i] = served[i] + childInbound
+                totalDemand[i] = load[i] + childInbound
+                i -= 1
+            }
+            // Stock, from the suppliers down: a child waits transit plus its supplier's delay EBO/λ.
+            var change = 0.0
+            var exact = true
+            for i in 0..<k {
+                let parent = Int(t.parent[i])
+                var meanLead = leadBaseMean[i]
+                if parent >= 0, totalDemand[parent] > 1e-12 { meanLead += backorders[parent] / totalDemand[parent] }
+                leadMean[i] = meanLead
+                let rate = totalDemand[i]
+                let mean = rate * meanLead
+                let variance = rate * vmr * meanLead + rate * rate * leadBaseVariance[i]
+                ltdMean[i] = mean
+                ltdVariance[i] = variance
+                let distribution = LeadTimeDemand(mean: mean, variance: variance)
+                exactDistribution[i] = distribution.isExact
+                exact = exact && distribution.isExact
+                let level = baseStock[i]
+                let (newFill, stock) = distribution.baseStock(level)
+                onHand[i] = stock
+                backorders[i] = max(0, stock - Double(level) + mean)
+                let damped = iteration < 20 ? newFill : 0.5 * (newFill + fill[i])
+                change = max(change, abs(damped - fill[i]))
+                fill[i] = damped
+            }
+            allExact = exact
+            iteration += 1
+            if change < 1e-11 || iteration >= 200 { break }
+        }
+        computeCosts()
+        return pricedCost
+    }
+
+    /// Cost terms for the current fill rates (after the fixed point).
+    private func computeCosts() {
+        let t = model.templates[templateIndex]
+        let k = nodeCount
+        for s in 0..<speedCount { speedOnTime[s] = 0 }
+        var shipping = 0.0
+        var pricedShipping = 0.0
+        lost = 0
+        var lostTrue = 0.0
+        var lostPriced = 0.0
+        for c in 0..<t.chainCount {
+            let s = Int(t.chainSpeed[c])
+            var reach = demand * t.chainWeight[c]
+            for pos in Int(t.chainOffsets[c])..<Int(t.chainOffsets[c + 1]) {
+                let i = Int(t.positionNode[pos])
+                let here = reach * fill[i]
+                let ship = t.positionCostPerUnit[pos] + t.positionCostPerCubicFoot[pos] * cube
+                shipping += here * ship
+                pricedShipping += here * (ship + outboundPrice[i])
+                if t.positionOnTime[pos] { speedOnTime[s] += here }
+                reach -= here
+            }
+            lost += reach
+            let extra = lostSales ? model.scenario.costs.lostSalePenalty : 0
+            lostTrue += reach * extra
+            lostPriced += reach * extra
+        }
+        var holding = 0.0, storageCharge = 0.0, inboundTransport = 0.0, transfer = 0.0, inboundCharge = 0.0
+        for i in 0..<k {
+            holding += holdTrue[i] * onHand[i]
+            storageCharge += storagePrice[i] * cube * onHand[i]
+            inboundCharge += inboundPrice[i] * inbound[i]
+            if t.parent[i] < 0 { inboundTransport += inbound[i] * laneCostPerUnit[i] } else { transfer += inbound[i] * laneCostPerUnit[i] }
+        }
+        var miss = lostTrue
+        var missCharge = lostPriced
+        for s in 0..<speedCount {
+            let missed = max(0, speedDemand[s] - speedOnTime[s])
+            miss += missed * missTrue[s]
+            missCharge += missed * missPriced[s]
+        }
+        var breakdown = CostBreakdown()
+        // Every unit of demand is bought, served or not: a lost sale's price is part of its lost margin.
+        breakdown.purchase = purchasePrice * demand
+        breakdown.inboundTransport = inboundTransport
+        breakdown.holding = holding
+        breakdown.outboundShipping = shipping
+        breakdown.missPenalty = miss
+        breakdown.transfer = transfer
+        costs = breakdown
+        pricedCost = breakdown.purchase + inboundTransport + transfer + holding + storageCharge + pricedShipping
+            + missCharge + inboundCharge
+    }
+
+    /// Missed units per day of speed `s` in the last evaluation.
+    @inline(__always) func missed(speed s: Int) -> Double { max(0, speedDemand[s] - speedOnTime[s]) }
+
+    // MARK: - Subproblem
+
+    /// Per node, the priced value per day of its fill rate with everything else held: the expected cost of
+    /// the rest of the chain for a request it fails, minus the cost of serving it there.
+    private func computeGains() {
+        let t = model.templates[templateIndex]
+        for i in 0..<nodeCount { gain[i] = 0 }
+        for c in 0..<t.chainCount {
+            let start = Int(t.chainOffsets[c]), end = Int(t.chainOffsets[c + 1])
+            if start == end { continue }
+            var reach = demand * t.chainWeight[c]
+            for pos in start..<end {
+                positionReach[pos] = reach
+                reach *= 1 - fill[Int(t.positionNode[pos])]
+            }
+            var costToGo = lostCost(speed: Int(t.chainSpeed[c]), priced: true)
+            var pos = end - 1
+            while pos >= start {
+                let i = Int(t.positionNode[pos])
+                gain[i] += positionReach[pos] * (costToGo - positionServePriced[pos])
+                costToGo = fill[i] * positionServePriced[pos] + (1 - fill[i]) * costToGo
+                pos -= 1
+            }
+        }
+    }
+
+    /// The base stock minimising holdPriced·E[on hand] − gain·A at node i, its load and lead time fixed.
+    /// Exact scan for the discrete distributions (it stops when holding alone exceeds the best); bisection
+    /// on the marginal for the normal approximation (fast movers are never walked unit by unit).
+    private func bestLevel(_ i: Int) -> Int {
+        let h = holdPriced[i]
+        let g = gain[i]
+        if g <= 0 { return 0 }
+        let distribution = LeadTimeDemand(mean: ltdMean[i], variance: ltdVariance[i])
+        switch distribution.kind {
+        case .zero:
+            return h < g ? 1 : 0
+        case .normal:
+            let m = distribution.mean, sd = distribution.standardDeviation
+            func cost(_ s: Int) -> Double {
+                if s <= 0 { return 0 }
+                let level = Double(s)
+                return h * StandardNormal.expectedShortfallBelow(level, mean: m, sd: sd)
+                    - g * normalCDF((level - 0.5 - m) / sd)
+            }
+            func marginal(_ x: Double) -> Double { h * normalCDF((x - m) / sd) - g * normalPDF((x - 0.5 - m) / sd) / sd }
+            var low = m + 0.5, high = m + 0.5 + 40 * sd
+            var best = 0
+            var bestCost = 0.0
+            if marginal(low) < 0 {
+                for _ in 0..<100 {
+                    let mid = 0.5 * (low + high)
+                    if marginal(mid) < 0 { low = mid } else { high = mid }
+                    if high - low < 0.25 { break }
+                }
+            }
+            for s in [Int(low.rounded(.down)), Int(low.rounded(.down)) + 1, Int(high.rounded(.up)), Int(m.rounded())] where s > 0 {
+                let c = cost(s)
+                if c < bestCost { bestCost = c; best = s }
+            }
+            return best
+        case .poisson, .negativeBinomial:
+            var walker = PMFWalker(distribution)
+            var cumulative = 0.0
+            var stock = 0.0
+            var best = 0
+            var bestCost = 0.0
+            var level = 0
+            while level < 10_000_000 {
+                cumulative += walker.next()
+                stock += cumulative
+                level += 1
+                let c = h * stock - g * cumulative
+                if c < bestCost {
+                    bestCost = c
+                    best = level
+                }
+                // Every higher level costs at least h·E[on hand] − g, and on hand only grows.
+                if h * stock - g >= bestCost { break }
+                if cumulative > 1 - 1e-15 && (h > 0 || level > best) { break }
+            }
+            return best
+        }
+    }
+
+    /// Minimises the priced cost over base stocks for the prepared vendor, from the current base stocks:
+    /// marginal analysis node by node (each step checked against the full model), then local moves on
+    /// the nodes that supply others. Returns the priced cost; the workspace holds the evaluated optimum.
+    @discardableResult
+    func optimiseBaseStocks(maxRounds: Int = 8) -> Double {
+        let t = model.templates[templateIndex]
+        let k = nodeCount
+        var cost = evaluate()
+        for _ in 0..<maxRounds {
+            var improved = false
+            for i in 0..<k {
+                computeGains()
+                let target = bestLevel(i)
+                let old = baseStock[i]
+                if target == old { continue }
+                for j in 0..<k { savedFill[j] = fill[j] }
+                var candidate = target
+                var accepted = false
+                for _ in 0..<4 {
+                    baseStock[i] = candidate
+                    let c = evaluate()
+                    if c < cost - 1e-12 * abs(cost) {
+                        cost = c
+                        accepted = true
+                        break
+                    }
+                    let next = (old + candidate) / 2
+                    if next == old || next == candidate { break }
+                    candidate = next
+                }
+                if accepted {
+                    improved = true
+                } else {
+                    baseStock[i] = old
+                    for j in 0..<k { fill[j] = savedFill[j] }
+                    cost = evaluate()
+                }
+            }
+            if !improved { break }
+        }
+        if !t.separable {
+            // Local moves: the marginal step ignores a supplier's effect on its children's lead times
+            // and second-order spill-over, so nodes that supply others are searched on the full model.
+            for i in 0..<k where t.childOffsets[i + 1] > t.childOffsets[i] {
+                cost = patternSearch(node: i, cost: cost)
+            }
+        }
+        return cost
+    }
+
+    /// Steps of shrinking size up and down on one node's base stock, each checked on the full model.
+    private func patternSearch(node i: Int, cost start: Double) -> Double {
+        var cost = start
+        var step = max(1, Int(ltdMean[i].squareRoot()))
+        var evaluations = 0
+        while step >= 1 && evaluations < 40 {
+            var moved = false
+            for direction in [1, -1] {
+                let candidate = baseStock[i] + direction * step
+                if candidate < 0 { continue }
+                let old = baseStock[i]
+                for j in 0..<nodeCount { savedFill[j] = fill[j] }
+                baseStock[i] = candidate
+                let c = evaluate()
+                evaluations += 1
+                if c < cost - 1e-12 * abs(cost) {
+                    cost = c
+                    moved = true
+                    break
+                }
+                baseStock[i] = old
+                for j in 0..<nodeCount { fill[j] = savedFill[j] }
+            }
+            if !moved { step /= 2 }
+        }
+        return evaluate()
+    }
+
+    /// Whether the last optimisation is provably optimal: the cost separates by node and every node's
+    /// distribution is exact (the scan is exhaustive).
+    var lastOptimisationExact: Bool { model.templates[templateIndex].separable && allExact }
+}

@@ -1,0 +1,161 @@
+// The files a solve leaves behind (issue 3, item 6): plan.csv, prices.csv, service.csv,
+// convergence.csv and summary.json. Each file is written to a temporary file in the same folder and
+// renamed over the target, so a reader never sees half a file.
+
+import EchelonModel
+import Foundation
+
+public enum SolveOutput {
+    public static let planHeader =
+        "product,node,vendor,base_stock,expected_on_hand,outbound_per_day,inbound_per_day,fill_rate"
+    public static let pricesHeader =
+        "node,kind,storage_price,outbound_price,inbound_price,storage_used,storage_capacity,outbound_used,outbound_capacity,inbound_used,inbound_capacity"
+    public static let serviceHeader = "speed,target_fill_rate,planned_fill_rate,price"
+    public static let convergenceHeader = "iteration,seconds,dual_bound,primal_cost,gap,step,max_violation"
+
+    /// Writes the five files into `directory`, creating it if needed.
+    public static func write(_ result: SolveResult, scenario: Scenario, to directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try writeAtomically(planCSV(result, scenario: scenario), to: directory + "/plan.csv")
+        try writeAtomically(pricesCSV(result, scenario: scenario), to: directory + "/prices.csv")
+        try writeAtomically(serviceCSV(result, scenario: scenario), to: directory + "/service.csv")
+        try writeAtomically(convergenceCSV(result), to: directory + "/convergence.csv")
+        try writeAtomically(summaryJSON(result, scenario: scenario), to: directory + "/summary.json")
+    }
+
+    public static func planCSV(_ result: SolveResult, scenario: Scenario) -> String {
+        var out = planHeader + "\n"
+        out.reserveCapacity(result.plan.positions.count * 80)
+        for position in result.plan.positions {
+            let p = Int(position.product)
+            let choice = Int(result.plan.vendorChoice[p])
+            let vendor = scenario.vendors[scenario.productVendors[choice].vendor].id
+            out += csvField(scenario.products[p].id)
+            out += ","
+            out += csvField(scenario.nodes[Int(position.node)].id)
+            out += ","
+            out += csvField(vendor)
+            out += ",\(position.baseStock),\(number(position.expectedOnHand)),\(number(position.outboundPerDay))"
+            out += ",\(number(position.inboundPerDay)),\(number(position.fillRate))\n"
+        }
+        return out
+    }
+
+    public static func pricesCSV(_ result: SolveResult, scenario: Scenario) -> String {
+        var out = pricesHeader + "\n"
+        for (n, node) in scenario.nodes.enumerated() {
+            let u = result.nodes[n]
+            out += "\(csvField(node.id)),\(node.kind.rawValue),\(number(u.storagePrice)),\(number(u.outboundPrice))"
+            out += ",\(number(u.inboundPrice)),\(number(u.storageUsed)),\(number(node.storageCapacity))"
+            out += ",\(number(u.outboundUsed)),\(number(node.outboundCapacity)),\(number(u.inboundUsed))"
+            out += ",\(number(node.inboundCapacity))\n"
+        }
+        return out
+    }
+
+    public static func serviceCSV(_ result: SolveResult, scenario: Scenario) -> String {
+        var out = serviceHeader + "\n"
+        for (s, speed) in scenario.speeds.enumerated() {
+            let service = result.speeds[s]
+            out += "\(csvField(speed.id)),\(number(speed.targetFillRate)),\(number(service.plannedFillRate)),\(number(service.price))\n"
+        }
+        return out
+    }
+
+    public static func convergenceCSV(_ result: SolveResult) -> String {
+        var out = convergenceHeader + "\n"
+        for snapshot in result.history {
+            out += "\(snapshot.iteration),\(number(snapshot.seconds)),\(number(snapshot.dualBound)),\(number(snapshot.bestPrimal))"
+            out += ",\(number(snapshot.gap)),\(number(snapshot.step)),\(number(snapshot.maxViolation))\n"
+        }
+        return out
+    }
+
+    public static func summaryJSON(_ result: SolveResult, scenario: Scenario) -> String {
+        let c = result.costs
+        var lines: [String] = []
+        lines.append("  \"scenario\": \(jsonString(scenario.name))")
+        lines.append("  \"objective\": \(jsonNumber(c.total))")
+        lines.append("  \"purchase\": \(jsonNumber(c.purchase))")
+        lines.append("  \"inbound_transport\": \(jsonNumber(c.inboundTransport))")
+        lines.append("  \"holding\": \(jsonNumber(c.holding))")
+        lines.append("  \"outbound_shipping\": \(jsonNumber(c.outboundShipping))")
+        lines.append("  \"miss_penalty\": \(jsonNumber(c.missPenalty))")
+        lines.append("  \"transfer\": \(jsonNumber(c.transfer))")
+        lines.append("  \"dual_bound\": \(jsonNumber(result.dualBound))")
+        lines.append("  \"gap\": \(jsonNumber(result.gap))")
+        lines.append("  \"certified\": \(result.certified)")
+        lines.append("  \"iterations\": \(result.iterations)")
+        lines.append("  \"seconds\": \(jsonNumber(result.seconds))")
+        lines.append("  \"threads\": \(result.threads)")
+        lines.append("  \"stop_reason\": \(jsonString(result.stopReason.rawValue))")
+        var violations: [String] = []
+        for v in result.violations {
+            let name = v.kind == .service ? scenario.speeds[v.index].id : scenario.nodes[v.index].id
+            let key = v.kind == .service ? "speed" : "node"
+            violations.append(
+                "    {\"constraint\": \(jsonString(v.kind.rawValue)), \"\(key)\": \(jsonString(name)), \"used\": \(jsonNumber(v.used)), "
+                    + "\"limit\": \(jsonNumber(v.limit)), \"amount\": \(jsonNumber(v.amount))}")
+        }
+        lines.append(violations.isEmpty ? "  \"violations\": []" : "  \"violations\": [\n" + violations.joined(separator: ",\n") + "\n  ]")
+        return "{\n" + lines.joined(separator: ",\n") + "\n}\n"
+    }
+
+    /// Writes `contents` next to `path` under a temporary name, then renames it over `path`.
+    public static func writeAtomically(_ contents: String, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+        do {
+            try Data(contents.utf8).write(to: temporary)
+            if rename(temporary.path, url.path) != 0 {
+                let code = errno
+                try? FileManager.default.removeItem(at: temporary)
+                throw OutputError(path: path, message: String(cString: strerror(code)))
+            }
+        } catch let error as OutputError {
+            throw error
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw OutputError(path: path, message: "\(error.localizedDescription)")
+        }
+    }
+
+    static func number(_ value: Double) -> String {
+        if value.isNaN { return "nan" }
+        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+        if value == value.rounded() && abs(value) < 1e15 { return String(Int64(value)) }
+        return "\(value)"
+    }
+
+    static func jsonNumber(_ value: Double) -> String { value.isFinite ? number(value) : "null" }
+
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+
+    static func csvField(_ text: String) -> String {
+        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) {
+            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return text
+    }
+}
+
+/// A file that could not be written.
+public struct OutputError: Error, CustomStringConvertible {
+    public var path: String
+    public var message: String
+    public var description: String { "\(path): cannot write: \(message)" }
+}

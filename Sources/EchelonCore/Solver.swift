@@ -1,0 +1,229 @@
+// The synchronous solver the CLI, the benchmark and the session call: master + inventory problem +
+// a final evaluation of the kept plan into a `SolveResult`.
+
+import Dispatch
+import EchelonModel
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where a re-solve starts: the last prices and, if there is one, the last plan.
+public struct WarmStart: Sendable {
+    public var prices: Prices
+    public var plan: Plan?
+    public init(prices: Prices, plan: Plan?) {
+        self.prices = prices
+        self.plan = plan
+    }
+
+    /// The final prices and plan of a solve.
+    public init(_ result: SolveResult) {
+        prices = Prices(
+            storage: result.nodes.map(\.storagePrice), outbound: result.nodes.map(\.outboundPrice),
+            inbound: result.nodes.map(\.inboundPrice), service: result.speeds.map(\.price))
+        plan = result.plan
+    }
+}
+
+/// Statistics of the last solve, for the benchmark.
+public struct SolveStatistics: Sendable {
+    public var subproblemsSolved = 0
+    public var repairEvaluations = 0
+    public init() {}
+}
+
+public struct Solver: Sendable {
+    public var method: MasterMethod
+    public var repairInterval: Int
+
+    public init(method: MasterMethod = .volume, repairInterval: Int = 5) {
+        self.method = method
+        self.repairInterval = repairInterval
+    }
+
+    /// Worker threads for `limits.threads` (0: every core).
+    public static func threadCount(_ requested: Int) -> Int {
+        if requested > 0 { return requested }
+        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+
+    public func solve(
+        scenario: Scenario, limits: SolveLimits, warmStart: WarmStart? = nil,
+        progress: (SolverSnapshot) -> Void = { _ in }, cancel: () -> Bool = { false }
+    ) -> SolveResult {
+        var statistics = SolveStatistics()
+        return solve(
+            model: PlanningModel(scenario: scenario), limits: limits, warmStart: warmStart, statistics: &statistics,
+            progress: progress, cancel: cancel)
+    }
+
+    public func solve(
+        model: PlanningModel, limits: SolveLimits, warmStart: WarmStart? = nil, statistics: inout SolveStatistics,
+        progress: (SolverSnapshot) -> Void = { _ in }, cancel: () -> Bool = { false }
+    ) -> SolveResult {
+        let threads = Self.threadCount(limits.threads)
+        let problem = InventoryProblem(model: model, threads: threads)
+        let nodeCount = model.nodeCount, speedCount = model.speedCount
+        var start = [Double](repeating: 0, count: problem.resourceCount)
+        if let warm = warmStart {
+            if warm.prices.storage.count == nodeCount && warm.prices.service.count == speedCount {
+                start = warm.prices.flattened
+            }
+            if let plan = warm.plan { problem.warmStart(from: plan) }
+        }
+        var history: [SolverSnapshot] = []
+        let options = MasterOptions(
+            method: method, gap: limits.gap, maxIterations: max(1, limits.maxIterations), timeLimit: limits.timeLimit,
+            repairInterval: repairInterval)
+        let outcome = LagrangianMaster.run(problem: problem, start: start, options: options, cancel: cancel) { step in
+            let snapshot = Self.snapshot(step, model: model)
+            history.append(snapshot)
+            progress(snapshot)
+        }
+        statistics.subproblemsSolved = problem.subproblemsSolved
+        statistics.repairEvaluations = problem.repairEvaluations
+        let finalPrices = Prices(flattened: outcome.bestPrices, nodeCount: nodeCount, speedCount: speedCount)
+        let store = problem.hasBest ? problem.best : problem.current
+        let final = Self.evaluatePlan(model: model, store: store, offsets: problem.offsets, threads: threads)
+
+        var nodes: [NodeUsage] = []
+        for n in 0..<nodeCount {
+            nodes.append(
+                NodeUsage(
+                    storagePrice: finalPrices.storage[n], outboundPrice: finalPrices.outbound[n],
+                    inboundPrice: finalPrices.inbound[n], storageUsed: final.use[n], outboundUsed: final.use[nodeCount + n],
+                    inboundUsed: final.use[2 * nodeCount + n]))
+        }
+        var speeds: [SpeedService] = []
+        for s in 0..<speedCount {
+            let demand = model.speedDemand[s]
+            let fill = demand > 0 ? 1 - final.use[3 * nodeCount + s] / demand : 1
+            speeds.append(SpeedService(price: finalPrices.service[s], plannedFillRate: fill))
+        }
+        let violations = Self.violations(model: model, nodes: nodes, speeds: speeds)
+        let primal = final.costs.total
+        let gap = primal.isFinite && abs(primal) > 0 ? max(0, (primal - outcome.dualBound) / abs(primal)) : .infinity
+        return SolveResult(
+            plan: final.plan, costs: final.costs, dualBound: outcome.dualBound, gap: violations.isEmpty ? gap : .infinity,
+            certified: outcome.certified, iterations: outcome.iterations, seconds: outcome.seconds, threads: threads,
+            stopReason: outcome.stopReason, nodes: nodes, speeds: speeds, violations: violations, history: history)
+    }
+
+    /// Constraints a plan's use breaks, relative tolerance 1e-9.
+    static func violations(model: PlanningModel, nodes: [NodeUsage], speeds: [SpeedService]) -> [Violation] {
+        var result: [Violation] = []
+        let tolerance = 1e-9
+        for (n, node) in model.scenario.nodes.enumerated() where PlanningModel.isOpen(node) {
+            let checks: [(ConstraintKind, Double, Double)] = [
+                (.storage, nodes[n].storageUsed, node.storageCapacity),
+                (.outbound, nodes[n].outboundUsed, node.outboundCapacity),
+                (.inbound, nodes[n].inboundUsed, node.inboundCapacity),
+            ]
+            for (kind, used, limit) in checks where limit.isFinite && used > limit + tolerance * max(1, limit) {
+                result.append(Violation(kind: kind, index: n, used: used, limit: limit))
+            }
+        }
+        for (s, speed) in model.scenario.speeds.enumerated() where model.speedDemand[s] > 0 {
+            if speeds[s].plannedFillRate < speed.targetFillRate - tolerance {
+                result.append(Violation(kind: .service, index: s, used: speeds[s].plannedFillRate, limit: speed.targetFillRate))
+            }
+        }
+        return result
+    }
+
+    static func snapshot(_ step: MasterIteration, model: PlanningModel) -> SolverSnapshot {
+        let nodeCount = model.nodeCount
+        var nodes: [NodeUsage] = []
+        nodes.reserveCapacity(nodeCount)
+        for n in 0..<nodeCount {
+            nodes.append(
+                NodeUsage(
+                    storagePrice: step.prices[n], outboundPrice: step.prices[nodeCount + n],
+                    inboundPrice: step.prices[2 * nodeCount + n], storageUsed: step.use[n],
+                    outboundUsed: step.use[nodeCount + n], inboundUsed: step.use[2 * nodeCount + n]))
+        }
+        let speeds = (0..<model.speedCount).map { s in
+            let demand = model.speedDemand[s]
+            return SpeedService(
+                price: step.prices[3 * nodeCount + s],
+                plannedFillRate: demand > 0 ? 1 - step.use[3 * nodeCount + s] / demand : 1)
+        }
+        return SolverSnapshot(
+            iteration: step.iteration, seconds: step.seconds, dualBound: step.dualBound, bestPrimal: step.bestPrimal,
+            gap: step.gap, step: step.step, maxViolation: step.maxViolation, nodes: nodes, speeds: speeds)
+    }
+
+    /// Evaluates the kept plan product by product (in parallel, reduced in product order).
+    static func evaluatePlan(model: PlanningModel, store: SolutionStore, offsets: [Int], threads: Int)
+        -> (plan: Plan, costs: CostBreakdown, use: [Double])
+    {
+        let productCount = model.scenario.products.count
+        let nodeCount = model.nodeCount, speedCount = model.speedCount
+        let chunkSize = InventoryProblem.chunkSize
+        let chunkCount = (productCount + chunkSize - 1) / chunkSize
+        let width = 3 * nodeCount + speedCount + 6
+        let partial = SharedBuffer<Double>(repeating: 0, count: max(1, chunkCount * width))
+        let positionsPerChunk = SharedBuffer<[PlanPosition]>(repeating: [], count: max(1, chunkCount))
+        let workers = max(1, min(threads, chunkCount))
+        let workspaces = (0..<workers).map { _ in ProductWorkspace(model: model) }
+        parallelFor(workers: workers) { worker in
+            let w = workspaces[worker]
+            var chunk = worker
+            while chunk < chunkCount {
+                let base = chunk * width
+                var positions: [PlanPosition] = []
+                for p in (chunk * chunkSize)..<min(productCount, (chunk + 1) * chunkSize) {
+                    let vendor = Int(store.vendor[p]) >= 0 ? Int(store.vendor[p]) : Int(model.scenario.products[p].vendors.lowerBound)
+                    w.prepare(product: p, vendorChoice: vendor, prices: nil)
+                    for i in 0..<w.nodeCount { w.baseStock[i] = Int(store.stocks[offsets[p] + i]) }
+                    w.resetFillGuess()
+                    w.evaluate()
+                    let template = w.template
+                    for i in 0..<w.nodeCount {
+                        let n = Int(template.nodes[i])
+                        partial[base + n] += w.cube * w.onHand[i]
+                        partial[base + nodeCount + n] += w.served[i]
+                        partial[base + 2 * nodeCount + n] += w.inbound[i]
+                        if w.baseStock[i] > 0 {
+                            positions.append(
+                                PlanPosition(
+                                    product: Int32(p), node: Int32(n), baseStock: Int32(w.baseStock[i]),
+                                    expectedOnHand: w.onHand[i], outboundPerDay: w.served[i], inboundPerDay: w.inbound[i],
+                                    fillRate: w.fill[i]))
+                        }
+                    }
+                    for s in 0..<speedCount { partial[base + 3 * nodeCount + s] += w.missed(speed: s) }
+                    let c = w.costs
+                    let terms = [c.purchase, c.inboundTransport, c.holding, c.outboundShipping, c.missPenalty, c.transfer]
+                    for (k, term) in terms.enumerated() { partial[base + 3 * nodeCount + speedCount + k] += term }
+                }
+                positionsPerChunk[chunk] = positions
+                chunk += workers
+            }
+        }
+        var use = [Double](repeating: 0, count: 3 * nodeCount + speedCount)
+        var terms = [Double](repeating: 0, count: 6)
+        var positions: [PlanPosition] = []
+        var vendors = [Int32](repeating: 0, count: productCount)
+        for chunk in 0..<chunkCount {
+            let base = chunk * width
+            for r in 0..<use.count { use[r] += partial[base + r] }
+            for k in 0..<6 { terms[k] += partial[base + use.count + k] }
+            positions.append(contentsOf: positionsPerChunk[chunk])
+        }
+        for p in 0..<productCount {
+            vendors[p] = store.vendor[p] >= 0 ? store.vendor[p] : model.scenario.products[p].vendors.lowerBound
+        }
+        var costs = CostBreakdown()
+        costs.purchase = terms[0]
+        costs.inboundTransport = terms[1]
+        costs.holding = terms[2]
+        costs.outboundShipping = terms[3]
+        costs.missPenalty = terms[4]
+        costs.transfer = terms[5]
+        return (Plan(vendorChoice: vendors, positions: positions), costs, use)
+    }
+}

@@ -1,0 +1,114 @@
+import EchelonModel
+import Foundation
+import Testing
+@testable import EchelonCore
+
+/// One FC, one region, Poisson demand, deterministic lead time: the evaluator's fill rate and on hand
+/// are the Poisson base-stock closed forms, and every cost term follows from them.
+@Test func singleNodeEvaluationIsThePoissonBaseStock() {
+    let scenario = TestScenarios.separable(storage: [.infinity], products: [(2.5, 0.4, 50, [1])], leadTime: 3)
+    let evaluator = ProductEvaluator(scenario: scenario)
+    let leadTime = 3.0 + 1.0  // vendor + transit
+    let mean = 2.5 * leadTime
+    for level in [0, 4, 8, 12] {
+        let result = evaluator.evaluate(product: 0, vendorChoice: 0, baseStock: [0: level])
+        var fill = 0.0, onHand = 0.0
+        for k in 0..<level {
+            fill += poissonPMF(k, mean)
+            onHand += Double(level - k) * poissonPMF(k, mean)
+        }
+        let node = result.nodes[0]
+        #expect(abs(node.fillRate - fill) < 1e-12)
+        #expect(abs(node.expectedOnHand - onHand) < 1e-9)
+        #expect(abs(node.outboundPerDay - 2.5 * fill) < 1e-12)
+        #expect(abs(node.inboundPerDay - 2.5 * fill) < 1e-12)
+        #expect(abs(result.fillRateBySpeed[0] - fill) < 1e-12)
+        let holding = 50 * 0.3 / 365 * onHand
+        #expect(abs(result.costs.holding - holding) < 1e-9)
+        #expect(abs(result.costs.purchase - 40 * 2.5) < 1e-9)
+        #expect(abs(result.costs.outboundShipping - 2.5 * fill * (1 + 0.05 * 0.4)) < 1e-9)
+        #expect(abs(result.costs.inboundTransport - 2.5 * fill * 0.4 * 0.1) < 1e-9)
+        #expect(abs(result.costs.missPenalty - 2.5 * (1 - fill) * (6 + 4)) < 1e-9)
+    }
+}
+
+/// A DC feeding two FCs: at the fixed point, each FC's lead time is its transit plus the DC's METRIC
+/// delay EBO/λ, with EBO computed here from the Poisson distribution of the DC's lead-time demand.
+@Test func twoEchelonDelayIsMetric() {
+    var scenario = TestScenarios.network(products: 1)
+    scenario.products[0].demandMean = 3
+    scenario.products[0].demandVMR = 1
+    scenario.products[0].sizeClass = .sortable
+    scenario.products[0].vendors = 0..<1
+    scenario.productVendors[0].leadTimeStd = 0
+    for l in scenario.lanes.indices { scenario.lanes[l].transitStd = 0 }
+    let evaluator = ProductEvaluator(scenario: scenario)
+    let stocks = [0: 5, 2: 3, 3: 2, 6: 1]
+    let result = evaluator.evaluate(product: 0, vendorChoice: 0, baseStock: stocks)
+    let byNode = Dictionary(uniqueKeysWithValues: result.nodes.map { ($0.node, $0) })
+    let dc = byNode[0]!
+    // The DC's demand: its own customers plus what its children receive.
+    let children = [2, 3, 6].compactMap { byNode[$0] }
+    #expect(children.count == 3)
+    let dcRate = dc.load + children.reduce(0) { $0 + $1.inboundPerDay }
+    let dcLead = scenario.productVendors[0].leadTimeMean + 2  // vendor V-A → DC-E transit 2
+    #expect(abs(dc.leadTimeDays - dcLead) < 1e-12)
+    let dcMean = dcRate * dcLead
+    var backorders = 0.0
+    for k in 5..<400 { backorders += Double(k - 5) * poissonPMF(k, dcMean) }
+    let delay = backorders / dcRate
+    for child in children {
+        #expect(abs(child.leadTimeDays - (1 + delay)) < 1e-9, "node \(child.node)")
+        // And the child's own stock is the Poisson base stock of its load over that lead time.
+        let level = child.baseStock
+        let mean = (child.load + 0) * child.leadTimeDays
+        var fill = 0.0
+        for k in 0..<level { fill += poissonPMF(k, mean) }
+        #expect(abs(child.fillRate - fill) < 1e-9)
+    }
+}
+
+/// Spill-over: a stream tries its cheapest node first; the second node sees only what the first missed.
+@Test func loadsFollowTheFulfilmentChain() {
+    let scenario = TestScenarios.network(products: 1)
+    let evaluator = ProductEvaluator(scenario: scenario)
+    let nodes = evaluator.model.candidateNodes(of: 0)
+    let stocks = Dictionary(uniqueKeysWithValues: nodes.map { ($0, 2) })
+    let result = evaluator.evaluate(product: 0, vendorChoice: 0, baseStock: stocks)
+    let demand = scenario.products[0].demandMean
+    let shipped = result.nodes.reduce(0) { $0 + $1.outboundPerDay }
+    // Every unit is shipped once or not at all.
+    #expect(abs(shipped + result.unservedPerDay - demand) < 1e-9)
+    for node in result.nodes { #expect(node.outboundPerDay <= node.load + 1e-12) }
+    let onTime = result.speedServedOnTime.reduce(0, +)
+    #expect(onTime <= shipped + 1e-9)
+}
+
+/// For an exactly solved subproblem a higher price of a resource never raises its use. (The heuristic
+/// search of non-separable products is not guaranteed monotone; docs/solver.md.)
+@Test func higherPriceNeverRaisesUse() {
+    let products: [(mean: Double, cube: Double, unitCost: Double, shares: [Double])] = [
+        (4, 0.5, 80, [0.6, 0.4, 0]), (0.3, 2, 300, [0.2, 0.3, 0.5]), (25, 0.1, 12, [0, 0.5, 0.5]),
+    ]
+    for scenario in [TestScenarios.separable(storage: [1e9, 1e9, 1e9], products: products)] {
+        let evaluator = ProductEvaluator(scenario: scenario)
+        for product in scenario.products.indices {
+            for node in evaluator.model.candidateNodes(of: product) {
+                var lastStorage = Double.infinity, lastOutbound = Double.infinity
+                for step in 0..<25 {
+                    var prices = Prices(nodeCount: scenario.nodes.count, speedCount: scenario.speeds.count)
+                    prices.storage[node] = Double(step) * 0.01
+                    #expect(evaluator.optimise(product: product, prices: prices).exact)
+                    let storage = evaluator.optimise(product: product, prices: prices).evaluation.nodes.first { $0.node == node }!.expectedOnHand
+                    #expect(storage <= lastStorage + 1e-9, "product \(product) node \(node) storage price step \(step)")
+                    lastStorage = storage
+                    prices.storage[node] = 0
+                    prices.outbound[node] = Double(step) * 0.4
+                    let outbound = evaluator.optimise(product: product, prices: prices).evaluation.nodes.first { $0.node == node }!.outboundPerDay
+                    #expect(outbound <= lastOutbound + 1e-9, "product \(product) node \(node) outbound price step \(step)")
+                    lastOutbound = outbound
+                }
+            }
+        }
+    }
+}

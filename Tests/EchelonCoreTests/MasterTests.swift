@@ -1,0 +1,51 @@
+import Testing
+@testable import EchelonCore
+
+/// Single newsvendor of the reference notes: h = 2, p = 18, N(120, 10).
+@Test func newsvendorCriticalFractile() {
+    let item = NewsvendorItem(mean: 120, sd: 10, holding: 2, shortage: 18, volume: 1)
+    let order = item.bestOrder(price: 0)
+    #expect(abs(order - 132.815515655446) < 1e-6)
+    #expect(abs(item.expectedCost(order) - 35.09966638649737) < 1e-6)
+    // And through the master with a capacity that does not bind: zero price, same cost, zero gap.
+    let problem = NewsvendorProblem(items: [item], capacity: 1000)
+    let outcome = LagrangianMaster.run(problem: problem, start: [0], options: MasterOptions(method: .subgradient, gap: 1e-12, maxIterations: 50))
+    #expect(outcome.bestPrices[0] == 0)
+    #expect(abs(outcome.bestPrimal - 35.09966638649737) < 1e-6)
+    #expect(abs(outcome.dualBound - 35.09966638649737) < 1e-6)
+}
+
+/// Capacitated multi-item newsvendor of the reference notes §2.4: λ* = 2.6822772, C* = 673.412154, to
+/// 1e-6 with Polyak steps. The volume algorithm trades end precision for speed on large problems; it
+/// is held to 1e-3 on the price and 1e-5 on the cost (docs/solver.md).
+@Test(arguments: MasterMethod.allCases)
+func capacitatedMultiItemNewsvendor(method: MasterMethod) {
+    let priceTolerance = method == .subgradient ? 1e-6 : 1e-3
+    let costTolerance = method == .subgradient ? 1e-6 : 1e-5
+    let items = [
+        NewsvendorItem(mean: 100, sd: 30, holding: 1, shortage: 9, volume: 1),
+        NewsvendorItem(mean: 200, sd: 50, holding: 2, shortage: 8, volume: 2),
+        NewsvendorItem(mean: 50, sd: 20, holding: 0.5, shortage: 4.5, volume: 0.5),
+        NewsvendorItem(mean: 80, sd: 40, holding: 3, shortage: 12, volume: 1.5),
+    ]
+    let problem = NewsvendorProblem(items: items, capacity: 600)
+    let outcome = LagrangianMaster.run(
+        problem: problem, start: [0], options: MasterOptions(method: method, gap: 0, maxIterations: 400))
+    #expect(abs(outcome.bestPrices[0] - 2.6822772) < priceTolerance, "price \(outcome.bestPrices[0])")
+    #expect(abs(outcome.dualBound - 673.412154) < costTolerance, "dual \(outcome.dualBound)")
+    #expect(abs(outcome.bestPrimal - 673.412154) < 1e-6, "primal \(outcome.bestPrimal)")
+    #expect(outcome.certified)
+    let expected = [110.0965, 168.3772, 56.7310, 83.1890]
+    for (y, target) in zip(problem.bestOrders, expected) { #expect(abs(y - target) < 1e-4) }
+}
+
+@Test func masterStopsOnCancelWithinOneIteration() {
+    let items = [NewsvendorItem(mean: 100, sd: 30, holding: 1, shortage: 9, volume: 1)]
+    let problem = NewsvendorProblem(items: items, capacity: 50)
+    var seen = 0
+    let outcome = LagrangianMaster.run(
+        problem: problem, start: [0], options: MasterOptions(gap: 0, maxIterations: 100), cancel: { seen >= 3 },
+        onIteration: { _ in seen += 1 })
+    #expect(outcome.iterations == 3)
+    #expect(outcome.stopReason == .cancelled)
+}
