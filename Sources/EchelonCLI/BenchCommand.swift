@@ -1,12 +1,140 @@
 import ArgumentParser
+import Dispatch
+import EchelonCore
+import EchelonModel
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Not built yet."
+        abstract: "Measure the planning core on a generated scenario (docs/benchmarks.md).",
+        discussion: """
+            Generates N products on the bundled network shape (or reads --scenario), then measures: a cold \
+            solve to 0.1 % gap (recording when the gap first fell to 1 % and to 0.1 %), a warm re-solve \
+            after the busiest node's storage drops 20 %, product evaluations per second on one core, and \
+            peak memory per product.
+            """
     )
 
+    @Option(help: "Products to generate.")
+    var products: Int = 10_000
+
+    @Option(help: "Seed of the generator.")
+    var seed: UInt64 = 1
+
+    @Option(help: ArgumentHelp("Bench this scenario folder instead of a generated one ('us-network' for the bundled sample).", valueName: "dir"))
+    var scenario: String?
+
+    @Option(help: "Worker threads (0: every core).")
+    var threads: Int = 0
+
+    @Option(name: .customLong("time-limit"), help: "Seconds per solve.")
+    var timeLimit: Double = 120
+
+    @Option(help: "How the master moves prices.")
+    var method: MasterMethod = .volume
+
+    @Flag(help: "Print the results as JSON.")
+    var json = false
+
     func run() throws {
-        throw ValidationError("'echelon bench' is not built yet.")
+        let scenario: Scenario
+        if let path = self.scenario {
+            scenario = try ScenarioLocation.load(path)
+        } else {
+            scenario = ScenarioGenerator(products: products, seed: seed).makeScenario()
+        }
+        let clock = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+        let memoryBefore = Self.peakMemoryBytes()
+        let compileStart = clock()
+        let model = PlanningModel(scenario: scenario)
+        let compileSeconds = clock() - compileStart
+        let stats = model.statistics
+        ScenarioLocation.printError(
+            "\(scenario.products.count) products, \(stats.templates) templates; per product \(Self.fixed(stats.nodesPerProduct, 1)) nodes, "
+                + "\(Self.fixed(stats.chainsPerProduct, 1)) chains, \(Self.fixed(stats.positionsPerProduct, 1)) positions\n")
+        let limits = SolveLimits(gap: 0.001, maxIterations: 10_000, timeLimit: timeLimit, threads: threads)
+        let solver = Solver(method: method)
+
+        var coldStatistics = SolveStatistics()
+        var timeTo1: Double? = nil, timeTo01: Double? = nil
+        let cold = solver.solve(model: model, limits: limits, statistics: &coldStatistics) { snapshot in
+            if snapshot.gap <= 0.01 && timeTo1 == nil { timeTo1 = snapshot.seconds }
+            if snapshot.gap <= 0.001 && timeTo01 == nil { timeTo01 = snapshot.seconds }
+        }
+
+        // Warm re-solve: the node using the most storage loses 20 % of it.
+        let busiest = (0..<scenario.nodes.count).max { cold.nodes[$0].storageUsed < cold.nodes[$1].storageUsed } ?? 0
+        let changed = try scenario.applying([
+            .setCapacity(node: busiest, storage: scenario.nodes[busiest].storageCapacity * 0.8, outbound: nil, inbound: nil)
+        ])
+        var warmStatistics = SolveStatistics()
+        var warmLimits = limits
+        warmLimits.gap = 0.01
+        let warm = solver.solve(
+            model: PlanningModel(scenario: changed), limits: warmLimits, warmStart: WarmStart(cold), statistics: &warmStatistics)
+        var coldTo1Statistics = SolveStatistics()
+        let coldChanged = solver.solve(model: PlanningModel(scenario: changed), limits: warmLimits, statistics: &coldTo1Statistics)
+
+        // Evaluations per second on one core, at the cold plan.
+        let evaluator = ProductEvaluator(model: model)
+        let rate = evaluator.evaluationsPerSecond(plan: cold.plan, seconds: 2)
+
+        let peak = Self.peakMemoryBytes()
+        let perProduct = Double(peak) / Double(max(1, scenario.products.count))
+        let results: [(String, String)] = [
+            ("products", "\(scenario.products.count)"),
+            ("nodes", "\(scenario.nodes.count)"),
+            ("threads", "\(cold.threads)"),
+            ("method", method.rawValue),
+            ("templates", "\(stats.templates)"),
+            ("nodes_per_product", Self.fixed(stats.nodesPerProduct, 1)),
+            ("chains_per_product", Self.fixed(stats.chainsPerProduct, 1)),
+            ("positions_per_product", Self.fixed(stats.positionsPerProduct, 1)),
+            ("compile_seconds", Self.fixed(compileSeconds, 3)),
+            ("cold_seconds_to_1pct", timeTo1.map { Self.fixed($0, 2) } ?? "null"),
+            ("cold_seconds_to_0.1pct", timeTo01.map { Self.fixed($0, 2) } ?? "null"),
+            ("cold_seconds", Self.fixed(cold.seconds, 2)),
+            ("cold_iterations", "\(cold.iterations)"),
+            ("cold_gap", Self.fixed(cold.gap * 100, 4)),
+            ("cold_feasible", "\(cold.violations.isEmpty)"),
+            ("cold_subproblems", "\(coldStatistics.subproblemsSolved)"),
+            ("cold_evaluations", "\(coldStatistics.evaluations)"),
+            ("cold_sweeps_per_evaluation", Self.fixed(Double(coldStatistics.sweeps) / Double(max(1, coldStatistics.evaluations)), 2)),
+            ("warm_node", scenario.nodes[busiest].id),
+            ("warm_seconds_to_1pct", Self.fixed(warm.seconds, 2)),
+            ("warm_iterations", "\(warm.iterations)"),
+            ("warm_gap", Self.fixed(warm.gap * 100, 4)),
+            ("warm_feasible", "\(warm.violations.isEmpty)"),
+            ("changed_cold_seconds_to_1pct", Self.fixed(coldChanged.seconds, 2)),
+            ("warm_over_cold", Self.fixed(warm.seconds / max(1e-9, coldChanged.seconds), 3)),
+            ("evaluations_per_second_per_core", Self.fixed(rate, 0)),
+            ("peak_memory_mb", Self.fixed(Double(peak) / 1_048_576, 1)),
+            ("memory_before_mb", Self.fixed(Double(memoryBefore) / 1_048_576, 1)),
+            ("peak_memory_bytes_per_product", Self.fixed(perProduct, 0)),
+        ]
+        if json {
+            let body = results.map { key, value in
+                let isNumber = Double(value) != nil || value == "true" || value == "false" || value == "null"
+                return "  \"\(key)\": " + (isNumber ? value : "\"\(value)\"")
+            }
+            print("{\n" + body.joined(separator: ",\n") + "\n}")
+        } else {
+            for (key, value) in results { print("\(key.padding(toLength: 34, withPad: " ", startingAt: 0)) \(value)") }
+        }
     }
+
+    /// Peak resident set size of this process (ru_maxrss is in kilobytes on Linux).
+    static func peakMemoryBytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Int(usage.ru_maxrss) * 1024
+    }
+
+    static func fixed(_ value: Double, _ digits: Int) -> String { SolveCommand.format(value, digits) }
 }

@@ -113,6 +113,11 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
 
     var resourceCount: Int { 3 * nodeCount + speedCount }
 
+    /// Product evaluations and fixed-point sweeps over every worker so far.
+    var evaluationCounts: (evaluations: Int, sweeps: Int) {
+        workspaces.reduce((0, 0)) { ($0.0 + $1.evaluationCount, $0.1 + $1.sweepCount) }
+    }
+
     init(model: PlanningModel, threads: Int) {
         self.model = model
         self.threads = max(1, threads)
@@ -272,7 +277,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     func repair() -> PrimalCandidate {
         repaired.copy(from: current)
         var sums = totals(of: repaired)
-        for _ in 0..<40 {
+        for _ in 0..<15 {
             var over: [(resource: Int, excess: Double)] = []
             for r in 0..<resourceCount where limits[r].isFinite {
                 let excess = sums.use[r] - limits[r]
@@ -335,8 +340,9 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 let offset = offsets[p]
                 var candidates: [Int] = []
                 if isService {
-                    if model.templates[Int(model.templateOfProduct[p])].speedShare[speed] <= 0 { continue }
-                    candidates = Array(0..<template.nodeCount)
+                    if template.speedShare[speed] <= 0 { continue }
+                    // The node that sees the most on-time demand of the speed go unserved.
+                    if let node = mostMissedNode(w, product: p, speed: speed, offset: offset) { candidates = [node] }
                 } else {
                     for i in 0..<template.nodeCount where Int(template.nodes[i]) == targetNode && repaired.stocks[offset + i] > 0 {
                         candidates.append(i)
@@ -364,7 +370,10 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                     if relieved <= 1e-12 { continue }
                     // A move may not push another constraint over its limit.
                     var fits = true
-                    for r in 0..<resourceCount where r != resource && limits[r].isFinite {
+                    // Capacities come first: a capacity repair may cost service, a service repair may not
+                    // cost capacity.
+                    let checked = isService ? resourceCount : 3 * nodeCount
+                    for r in 0..<checked where r != resource && limits[r].isFinite {
                         let d = newUse[r] - baseUse[r]
                         if d > 1e-12 && d > slack[r] {
                             fits = false
@@ -389,6 +398,27 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
             return a != b ? a < b : $0.product < $1.product
         }
         return moves
+    }
+
+    /// The local node where the most on-time demand of `speed` passes unserved at the repaired plan.
+    private func mostMissedNode(_ w: ProductWorkspace, product p: Int, speed: Int, offset: Int) -> Int? {
+        let template = model.templates[Int(model.templateOfProduct[p])]
+        w.prepare(product: p, vendorChoice: Int(repaired.vendor[p]), prices: nil)
+        for i in 0..<w.nodeCount { w.baseStock[i] = Int(repaired.stocks[offset + i]) }
+        w.resetFillGuess()
+        w.evaluate()
+        var missedAt = [Double](repeating: 0, count: w.nodeCount)
+        for c in 0..<template.chainCount where Int(template.chainSpeed[c]) == speed {
+            var reach = w.demand * template.chainWeight[c]
+            for pos in Int(template.chainOffsets[c])..<Int(template.chainOffsets[c + 1]) where template.positionOnTime[pos] {
+                let i = Int(template.positionNode[pos])
+                missedAt[i] += reach * (1 - w.fill[i])
+                reach *= 1 - w.fill[i]
+            }
+        }
+        var best: Int? = nil
+        for i in 0..<w.nodeCount where missedAt[i] > 1e-12 && (best == nil || missedAt[i] > missedAt[best!]) { best = i }
+        return best
     }
 
     /// A product's use of every constraint in the workspace's evaluation (dense; only for the repair).

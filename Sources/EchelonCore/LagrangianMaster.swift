@@ -185,7 +185,10 @@ public enum LagrangianMaster {
             }
             let worst = violation(relaxation.use)
             repairedThisIteration = false
-            if worst <= options.feasibilityTolerance || iteration % max(1, options.repairInterval) == 0 || iteration == 1 {
+            // Repairing a plan far from feasible is costly and rarely wins: repair when the relaxation is
+            // feasible, or periodically once it is within 20 % of every limit.
+            let due = iteration % max(1, options.repairInterval) == 0 && worst < 0.2
+            if worst <= options.feasibilityTolerance || due || options.repairInterval == 1 {
                 let candidate = problem.repair()
                 repairedThisIteration = true
                 if violation(candidate.use) <= options.feasibilityTolerance && candidate.cost < bestPrimal {

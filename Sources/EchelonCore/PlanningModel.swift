@@ -131,9 +131,11 @@ public final class PlanningModel: Sendable {
 
         func buildTemplate(sizeClass: SizeClass, shares: ArraySlice<DemandShare>) -> ProductTemplate {
             let supply = supplyBySize[sizeClass]!
-            // Chains keyed by (speed, option sequence), merged over hours.
+            // Chains keyed by (speed, node sequence, on-time flags), merged over hours and regions: the
+            // reach of every position depends only on that key, so merging with weight-averaged shipping
+            // costs is exact.
             var chainKeys: [[Int]: Int] = [:]
-            var chains: [(speed: Int, options: [Int], weight: Double)] = []
+            var chains: [(speed: Int, nodes: [Int], onTime: [Bool], costUnit: [Double], costCube: [Double], weight: Double)] = []
             var speedShare = [Double](repeating: 0, count: speedCount)
             for share in shares where share.share > 0 {
                 let r = Int(share.region), s = Int(share.speed)
@@ -153,21 +155,31 @@ public final class PlanningModel: Sendable {
                             sequence.append(o)
                         }
                     }
-                    let key = [s] + sequence
+                    let nodesInOrder = sequence.map { scenario.options[$0].node }
+                    let onTime = sequence.map { scenario.options[$0].speed == s }
+                    let key = [s] + nodesInOrder + onTime.map { $0 ? 1 : 0 }
                     let weight = share.share * curve[hour]
-                    if let c = chainKeys[key] {
-                        chains[c].weight += weight
+                    let c: Int
+                    if let existing = chainKeys[key] {
+                        c = existing
                     } else {
-                        chainKeys[key] = chains.count
-                        chains.append((s, sequence, weight))
+                        c = chains.count
+                        chainKeys[key] = c
+                        chains.append((s, nodesInOrder, onTime, [Double](repeating: 0, count: sequence.count),
+                                       [Double](repeating: 0, count: sequence.count), 0))
+                    }
+                    chains[c].weight += weight
+                    for (k, o) in sequence.enumerated() {
+                        chains[c].costUnit[k] += weight * scenario.options[o].costPerUnit
+                        chains[c].costCube[k] += weight * scenario.options[o].costPerCubicFoot
                     }
                 }
             }
             // Relevant nodes: every node in a chain, and its suppliers.
             var relevant = Set<Int>()
             for chain in chains {
-                for o in chain.options {
-                    var n = scenario.options[o].node
+                for node in chain.nodes {
+                    var n = node
                     while n >= 0, relevant.insert(n).inserted { n = supply.parent[n] }
                 }
             }
@@ -185,17 +197,16 @@ public final class PlanningModel: Sendable {
                 template.childOffsets.append(Int32(template.childList.count))
             }
             for chain in chains {
-                for o in chain.options {
-                    let option = scenario.options[o]
-                    template.positionNode.append(Int32(local[option.node]!))
-                    template.positionCostPerUnit.append(option.costPerUnit)
-                    template.positionCostPerCubicFoot.append(option.costPerCubicFoot)
-                    template.positionOnTime.append(option.speed == chain.speed)
+                for k in chain.nodes.indices {
+                    template.positionNode.append(Int32(local[chain.nodes[k]]!))
+                    template.positionCostPerUnit.append(chain.costUnit[k] / chain.weight)
+                    template.positionCostPerCubicFoot.append(chain.costCube[k] / chain.weight)
+                    template.positionOnTime.append(chain.onTime[k])
                 }
                 template.chainOffsets.append(Int32(template.positionNode.count))
                 template.chainWeight.append(chain.weight)
                 template.chainSpeed.append(Int32(chain.speed))
-                if chain.options.count > 1 { template.separable = false }
+                if chain.nodes.count > 1 { template.separable = false }
             }
             if !template.childList.isEmpty { template.separable = false }
             template.speedShare = speedShare
@@ -228,6 +239,20 @@ public final class PlanningModel: Sendable {
         self.speedDemand = speedDemand
         self.maxTemplateNodes = templates.map(\.nodeCount).max() ?? 0
         self.maxTemplatePositions = templates.map(\.positionNode.count).max() ?? 0
+    }
+
+    /// Size of the compiled model: templates, and per product on average the nodes, chains and chain
+    /// positions its evaluation walks.
+    public var statistics: (templates: Int, nodesPerProduct: Double, chainsPerProduct: Double, positionsPerProduct: Double) {
+        var nodes = 0.0, chains = 0.0, positions = 0.0
+        for t in templateOfProduct {
+            let template = templates[Int(t)]
+            nodes += Double(template.nodeCount)
+            chains += Double(template.chainCount)
+            positions += Double(template.positionNode.count)
+        }
+        let count = Double(max(1, templateOfProduct.count))
+        return (templates.count, nodes / count, chains / count, positions / count)
     }
 
     /// The nodes that can hold a product (global indices, suppliers first).

@@ -2,6 +2,7 @@
 // vendor and base stocks (used by the simulation to compare prediction with play), and the product's
 // subproblem for given prices.
 
+import Dispatch
 import EchelonModel
 
 /// What the model expects at one node for one product.
@@ -98,8 +99,8 @@ public struct ProductEvaluator: Sendable {
                 leadTimeDemandVariance: w.ltdVariance[i])
         }
         return ProductEvaluation(
-            product: w.product, vendorChoice: w.vendorChoice, nodes: nodes, speedDemand: Array(w.speedDemand),
-            speedServedOnTime: Array(w.speedOnTime), unservedPerDay: w.lost, costs: w.costs, pricedCost: w.pricedCost,
+            product: w.product, vendorChoice: w.vendorChoice, nodes: nodes, speedDemand: Array(UnsafeBufferPointer(start: w.speedDemand, count: w.speedCount)),
+            speedServedOnTime: Array(UnsafeBufferPointer(start: w.speedOnTime, count: w.speedCount)), unservedPerDay: w.lost, costs: w.costs, pricedCost: w.pricedCost,
             exactDistributions: w.allExact)
     }
 }
@@ -132,7 +133,7 @@ extension ProductWorkspace {
             if cost < bestCost || bestVendor < 0 {
                 bestCost = cost
                 bestVendor = v
-                if vendors.count > 1 { bestStocks = Array(baseStock[0..<nodeCount]) }
+                if vendors.count > 1 { bestStocks = Array(UnsafeBufferPointer(start: baseStock, count: nodeCount)) }
             }
         }
         if vendors.count > 1 && bestVendor != Int(vendors.upperBound) - 1 {
@@ -143,5 +144,46 @@ extension ProductWorkspace {
         }
         _ = warmVendor
         return (bestVendor, bestCost, exact)
+    }
+}
+
+extension ProductEvaluator {
+    /// Product evaluations per second on this thread: every product of the plan, round after round,
+    /// for about `seconds` (the benchmark's measure of the inner loop).
+    public func evaluationsPerSecond(plan: Plan, seconds: Double) -> Double {
+        let workspace = ProductWorkspace(model: model)
+        let productCount = model.scenario.products.count
+        guard productCount > 0 else { return 0 }
+        var stocks = [[Int32]](repeating: [], count: productCount)
+        for p in 0..<productCount { stocks[p] = [Int32](repeating: 0, count: model.templates[Int(model.templateOfProduct[p])].nodeCount) }
+        var local = [Int: Int]()
+        var last = -1
+        for position in plan.positions {
+            let p = Int(position.product)
+            if p != last {
+                local = [:]
+                for (i, n) in model.templates[Int(model.templateOfProduct[p])].nodes.enumerated() { local[Int(n)] = i }
+                last = p
+            }
+            if let i = local[Int(position.node)] { stocks[p][i] = position.baseStock }
+        }
+        let start = DispatchTime.now().uptimeNanoseconds
+        var count = 0
+        var elapsed = 0.0
+        repeat {
+            for p in 0..<productCount {
+                workspace.prepare(product: p, vendorChoice: Int(plan.vendorChoice[p]), prices: nil)
+                for i in 0..<workspace.nodeCount { workspace.baseStock[i] = Int(stocks[p][i]) }
+                workspace.resetFillGuess()
+                workspace.evaluate()
+                count += 1
+                if count % 256 == 0 {
+                    elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                    if elapsed >= seconds { break }
+                }
+            }
+            elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        } while elapsed < seconds
+        return Double(count) / elapsed
     }
 }

@@ -27,40 +27,44 @@ final class ProductWorkspace {
     var lostSales = true
 
     // Per local node.
-    var baseStock: [Int]
-    var fill: [Double]
-    var load: [Double]
-    var totalDemand: [Double]
-    var served: [Double]
-    var inbound: [Double]
-    var onHand: [Double]
-    var backorders: [Double]
-    var leadMean: [Double]
-    var ltdMean: [Double]
-    var ltdVariance: [Double]
-    var exactDistribution: [Bool]
-    var holdTrue: [Double]
-    var holdPriced: [Double]
-    var leadBaseMean: [Double]
-    var leadBaseVariance: [Double]
-    var replenishTrue: [Double]
-    var replenishPriced: [Double]
-    var laneCostPerUnit: [Double]
-    var outboundPrice: [Double]
-    var inboundPrice: [Double]
-    var storagePrice: [Double]
-    var gain: [Double]
-    var savedFill: [Double]
+    let baseStock: UnsafeMutablePointer<Int>
+    let fill: UnsafeMutablePointer<Double>
+    let load: UnsafeMutablePointer<Double>
+    let totalDemand: UnsafeMutablePointer<Double>
+    let served: UnsafeMutablePointer<Double>
+    let inbound: UnsafeMutablePointer<Double>
+    let onHand: UnsafeMutablePointer<Double>
+    let backorders: UnsafeMutablePointer<Double>
+    let leadMean: UnsafeMutablePointer<Double>
+    let ltdMean: UnsafeMutablePointer<Double>
+    let ltdVariance: UnsafeMutablePointer<Double>
+    let exactDistribution: UnsafeMutablePointer<Bool>
+    let holdTrue: UnsafeMutablePointer<Double>
+    let holdPriced: UnsafeMutablePointer<Double>
+    let leadBaseMean: UnsafeMutablePointer<Double>
+    let leadBaseVariance: UnsafeMutablePointer<Double>
+    let replenishTrue: UnsafeMutablePointer<Double>
+    let replenishPriced: UnsafeMutablePointer<Double>
+    let laneCostPerUnit: UnsafeMutablePointer<Double>
+    let outboundPrice: UnsafeMutablePointer<Double>
+    let inboundPrice: UnsafeMutablePointer<Double>
+    let storagePrice: UnsafeMutablePointer<Double>
+    let gain: UnsafeMutablePointer<Double>
+    let savedFill: UnsafeMutablePointer<Double>
     // Per position.
-    var positionServeTrue: [Double]
-    var positionServePriced: [Double]
-    var positionReach: [Double]
+    let positionServeTrue: UnsafeMutablePointer<Double>
+    let positionServePriced: UnsafeMutablePointer<Double>
+    let positionReach: UnsafeMutablePointer<Double>
     // Per speed.
-    var speedDemand: [Double]
-    var speedOnTime: [Double]
-    var missTrue: [Double]
-    var missPriced: [Double]
+    let speedDemand: UnsafeMutablePointer<Double>
+    let speedOnTime: UnsafeMutablePointer<Double>
+    let missTrue: UnsafeMutablePointer<Double>
+    let missPriced: UnsafeMutablePointer<Double>
     var lost = 0.0
+
+    /// Evaluations and fixed-point sweeps done by this workspace (for the benchmark).
+    var evaluationCount = 0
+    var sweepCount = 0
 
     // Results of the last evaluation.
     var costs = CostBreakdown()
@@ -73,17 +77,34 @@ final class ProductWorkspace {
         self.speedCount = model.speedCount
         let n = max(1, model.maxTemplateNodes)
         let positions = max(1, model.maxTemplatePositions)
-        func zeros(_ count: Int) -> [Double] { [Double](repeating: 0, count: count) }
-        baseStock = [Int](repeating: 0, count: n)
+        let speeds = max(1, model.speedCount)
+        func zeros(_ count: Int) -> UnsafeMutablePointer<Double> {
+            let pointer = UnsafeMutablePointer<Double>.allocate(capacity: count)
+            pointer.initialize(repeating: 0, count: count)
+            return pointer
+        }
+        baseStock = .allocate(capacity: n)
+        baseStock.initialize(repeating: 0, count: n)
+        exactDistribution = .allocate(capacity: n)
+        exactDistribution.initialize(repeating: true, count: n)
         fill = zeros(n); load = zeros(n); totalDemand = zeros(n); served = zeros(n); inbound = zeros(n)
         onHand = zeros(n); backorders = zeros(n); leadMean = zeros(n); ltdMean = zeros(n); ltdVariance = zeros(n)
-        exactDistribution = [Bool](repeating: true, count: n)
         holdTrue = zeros(n); holdPriced = zeros(n); leadBaseMean = zeros(n); leadBaseVariance = zeros(n)
         replenishTrue = zeros(n); replenishPriced = zeros(n); laneCostPerUnit = zeros(n)
         outboundPrice = zeros(n); inboundPrice = zeros(n); storagePrice = zeros(n); gain = zeros(n); savedFill = zeros(n)
         positionServeTrue = zeros(positions); positionServePriced = zeros(positions); positionReach = zeros(positions)
-        speedDemand = zeros(model.speedCount); speedOnTime = zeros(model.speedCount)
-        missTrue = zeros(model.speedCount); missPriced = zeros(model.speedCount)
+        speedDemand = zeros(speeds); speedOnTime = zeros(speeds); missTrue = zeros(speeds); missPriced = zeros(speeds)
+    }
+
+    deinit {
+        for pointer in [fill, load, totalDemand, served, inbound, onHand, backorders, leadMean, ltdMean, ltdVariance,
+                        holdTrue, holdPriced, leadBaseMean, leadBaseVariance, replenishTrue, replenishPriced,
+                        laneCostPerUnit, outboundPrice, inboundPrice, storagePrice, gain, savedFill, positionServeTrue,
+                        positionServePriced, positionReach, speedDemand, speedOnTime, missTrue, missPriced] {
+            pointer.deallocate()
+        }
+        baseStock.deallocate()
+        exactDistribution.deallocate()
     }
 
     var template: ProductTemplate { model.templates[templateIndex] }
@@ -165,6 +186,7 @@ final class ProductWorkspace {
     func evaluate() -> Double {
         let t = model.templates[templateIndex]
         let k = nodeCount
+        let demand = self.demand, vmr = self.vmr
         var iteration = 0
         while true {
             // Loads: a stream reaches a node only when every node before it in its chain is out of stock.
@@ -213,9 +235,11 @@ final class ProductWorkspace {
             }
             allExact = exact
             iteration += 1
-            if change < 1e-11 || iteration >= 200 { break }
+            sweepCount += 1
+            if change < 1e-9 || iteration >= 200 { break }
         }
         computeCosts()
+        evaluationCount += 1
         return pricedCost
     }
 
@@ -223,6 +247,7 @@ final class ProductWorkspace {
     private func computeCosts() {
         let t = model.templates[templateIndex]
         let k = nodeCount
+        let demand = self.demand, cube = self.cube
         for s in 0..<speedCount { speedOnTime[s] = 0 }
         var shipping = 0.0
         var pricedShipping = 0.0
@@ -282,6 +307,7 @@ final class ProductWorkspace {
     /// the rest of the chain for a request it fails, minus the cost of serving it there.
     private func computeGains() {
         let t = model.templates[templateIndex]
+        let demand = self.demand
         for i in 0..<nodeCount { gain[i] = 0 }
         for c in 0..<t.chainCount {
             let start = Int(t.chainOffsets[c]), end = Int(t.chainOffsets[c + 1])
@@ -302,17 +328,20 @@ final class ProductWorkspace {
         }
     }
 
-    /// The base stock minimising holdPriced·E[on hand] − gain·A at node i, its load and lead time fixed.
+    /// The base stock minimising holdPriced·E[on hand] − gain·A at node i, its load and lead time fixed,
+    /// and the change of that cost from the current base stock (negative: an improvement).
     /// Exact scan for the discrete distributions (it stops when holding alone exceeds the best); bisection
     /// on the marginal for the normal approximation (fast movers are never walked unit by unit).
-    private func bestLevel(_ i: Int) -> Int {
+    private func bestLevel(_ i: Int) -> (level: Int, change: Double) {
         let h = holdPriced[i]
         let g = gain[i]
-        if g <= 0 { return 0 }
+        let current = baseStock[i]
         let distribution = LeadTimeDemand(mean: ltdMean[i], variance: ltdVariance[i])
         switch distribution.kind {
         case .zero:
-            return h < g ? 1 : 0
+            func cost(_ s: Int) -> Double { s > 0 ? h * Double(s) - g : 0 }
+            let best = h < g ? 1 : 0
+            return (best, cost(best) - cost(current))
         case .normal:
             let m = distribution.mean, sd = distribution.standardDeviation
             func cost(_ s: Int) -> Double {
@@ -321,102 +350,117 @@ final class ProductWorkspace {
                 return h * StandardNormal.expectedShortfallBelow(level, mean: m, sd: sd)
                     - g * normalCDF((level - 0.5 - m) / sd)
             }
+            if g <= 0 { return (0, -cost(current)) }
             func marginal(_ x: Double) -> Double { h * normalCDF((x - m) / sd) - g * normalPDF((x - 0.5 - m) / sd) / sd }
             var low = m + 0.5, high = m + 0.5 + 40 * sd
-            var best = 0
-            var bestCost = 0.0
             if marginal(low) < 0 {
                 for _ in 0..<100 {
                     let mid = 0.5 * (low + high)
                     if marginal(mid) < 0 { low = mid } else { high = mid }
                     if high - low < 0.25 { break }
                 }
+            } else {
+                high = low
             }
-            for s in [Int(low.rounded(.down)), Int(low.rounded(.down)) + 1, Int(high.rounded(.up)), Int(m.rounded())] where s > 0 {
+            var best = 0
+            var bestCost = 0.0
+            for s in [Int(low.rounded(.down)), Int(low.rounded(.down)) + 1, Int(high.rounded(.up)), current] where s > 0 {
                 let c = cost(s)
-                if c < bestCost { bestCost = c; best = s }
+                if c < bestCost {
+                    bestCost = c
+                    best = s
+                }
             }
-            return best
+            return (best, bestCost - cost(current))
         case .poisson, .negativeBinomial:
             var walker = PMFWalker(distribution)
             var cumulative = 0.0
             var stock = 0.0
             var best = 0
             var bestCost = 0.0
+            var currentCost = 0.0
             var level = 0
             while level < 10_000_000 {
                 cumulative += walker.next()
                 stock += cumulative
                 level += 1
                 let c = h * stock - g * cumulative
+                if level == current { currentCost = c }
                 if c < bestCost {
                     bestCost = c
                     best = level
                 }
-                // Every higher level costs at least h·E[on hand] − g, and on hand only grows.
-                if h * stock - g >= bestCost { break }
-                if cumulative > 1 - 1e-15 && (h > 0 || level > best) { break }
+                if level >= current {
+                    // Every higher level costs at least h·E[on hand] − max(g, 0), and on hand only grows.
+                    if h * stock - max(g, 0) >= bestCost { break }
+                    if cumulative > 1 - 1e-15 && (h > 0 || level > best) { break }
+                }
             }
-            return best
+            return (best, bestCost - currentCost)
         }
     }
 
-    /// Minimises the priced cost over base stocks for the prepared vendor, from the current base stocks:
-    /// marginal analysis node by node (each step checked against the full model), then local moves on
-    /// the nodes that supply others. Returns the priced cost; the workspace holds the evaluated optimum.
+    /// Minimises the priced cost over base stocks for the prepared vendor, from the current base stocks.
+    /// Marginal analysis: with every other node held, each node's cost is holding·E[on hand] − gain·A;
+    /// the node whose best level promises the largest saving moves, the full model confirms it (or the
+    /// move is rejected), and the gains are recomputed. Then local moves on the nodes that supply others.
+    /// Returns the priced cost; the workspace holds the evaluated optimum.
     @discardableResult
-    func optimiseBaseStocks(maxRounds: Int = 8) -> Double {
+    func optimiseBaseStocks(maxEvaluations: Int = 80) -> Double {
         let t = model.templates[templateIndex]
         let k = nodeCount
         var cost = evaluate()
-        for _ in 0..<maxRounds {
-            var improved = false
-            for i in 0..<k {
-                computeGains()
-                let target = bestLevel(i)
-                let old = baseStock[i]
-                if target == old { continue }
-                for j in 0..<k { savedFill[j] = fill[j] }
-                var candidate = target
-                var accepted = false
-                for _ in 0..<4 {
-                    baseStock[i] = candidate
-                    let c = evaluate()
-                    if c < cost - 1e-12 * abs(cost) {
-                        cost = c
-                        accepted = true
-                        break
+        var evaluations = 1
+        var rejected = [Bool](repeating: false, count: k)
+        search: while evaluations < maxEvaluations {
+            computeGains()
+            for i in 0..<k { rejected[i] = false }
+            while evaluations < maxEvaluations {
+                var bestNode = -1, bestTarget = 0
+                var bestChange = -1e-12 * max(1, abs(cost))
+                for i in 0..<k where !rejected[i] {
+                    let (target, change) = bestLevel(i)
+                    if target != baseStock[i] && change < bestChange {
+                        bestChange = change
+                        bestNode = i
+                        bestTarget = target
                     }
-                    let next = (old + candidate) / 2
-                    if next == old || next == candidate { break }
-                    candidate = next
                 }
-                if accepted {
-                    improved = true
-                } else {
-                    baseStock[i] = old
-                    for j in 0..<k { fill[j] = savedFill[j] }
-                    cost = evaluate()
+                if bestNode < 0 { break search }
+                let old = baseStock[bestNode]
+                for j in 0..<k { savedFill[j] = fill[j] }
+                baseStock[bestNode] = bestTarget
+                let c = evaluate()
+                evaluations += 1
+                if c < cost - 1e-12 * abs(cost) {
+                    cost = c
+                    continue search
                 }
+                // The full model disagrees: keep the old level and the old state, try the next node.
+                baseStock[bestNode] = old
+                for j in 0..<k { fill[j] = savedFill[j] }
+                cost = evaluate()
+                evaluations += 1
+                rejected[bestNode] = true
             }
-            if !improved { break }
         }
         if !t.separable {
-            // Local moves: the marginal step ignores a supplier's effect on its children's lead times
-            // and second-order spill-over, so nodes that supply others are searched on the full model.
+            // The marginal step ignores a supplier's effect on its children's lead times, so nodes that
+            // supply others are searched on the full model.
             for i in 0..<k where t.childOffsets[i + 1] > t.childOffsets[i] {
-                cost = patternSearch(node: i, cost: cost)
+                cost = patternSearch(node: i, cost: cost, maxEvaluations: 12)
             }
         }
         return cost
     }
 
     /// Steps of shrinking size up and down on one node's base stock, each checked on the full model.
-    private func patternSearch(node i: Int, cost start: Double) -> Double {
+    private func patternSearch(node i: Int, cost start: Double, maxEvaluations: Int) -> Double {
         var cost = start
-        var step = max(1, Int(ltdMean[i].squareRoot()))
+        var step = max(1, Int(ltdMean[i].squareRoot() / 2))
         var evaluations = 0
-        while step >= 1 && evaluations < 40 {
+        var changed = false
+        while step >= 1 && evaluations < maxEvaluations {
             var moved = false
             for direction in [1, -1] {
                 let candidate = baseStock[i] + direction * step
@@ -429,6 +473,7 @@ final class ProductWorkspace {
                 if c < cost - 1e-12 * abs(cost) {
                     cost = c
                     moved = true
+                    changed = true
                     break
                 }
                 baseStock[i] = old
@@ -436,7 +481,8 @@ final class ProductWorkspace {
             }
             if !moved { step /= 2 }
         }
-        return evaluate()
+        // The rejected trials left the state of a trial behind; evaluate the kept levels again.
+        return evaluations > 0 || changed ? evaluate() : cost
     }
 
     /// Whether the last optimisation is provably optimal: the cost separates by node and every node's

@@ -15,7 +15,7 @@ public enum SolveOutput {
 
     /// Writes the five files into `directory`, creating it if needed.
     public static func write(_ result: SolveResult, scenario: Scenario, to directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try PlanCSV.makeDirectory(directory)
         try writeAtomically(planCSV(result, scenario: scenario), to: directory + "/plan.csv")
         try writeAtomically(pricesCSV(result, scenario: scenario), to: directory + "/prices.csv")
         try writeAtomically(serviceCSV(result, scenario: scenario), to: directory + "/service.csv")
@@ -23,22 +23,9 @@ public enum SolveOutput {
         try writeAtomically(summaryJSON(result, scenario: scenario), to: directory + "/summary.json")
     }
 
+    /// plan.csv, in the format `PlanCSV` reads back (the simulation's input).
     public static func planCSV(_ result: SolveResult, scenario: Scenario) -> String {
-        var out = planHeader + "\n"
-        out.reserveCapacity(result.plan.positions.count * 80)
-        for position in result.plan.positions {
-            let p = Int(position.product)
-            let choice = Int(result.plan.vendorChoice[p])
-            let vendor = scenario.vendors[scenario.productVendors[choice].vendor].id
-            out += csvField(scenario.products[p].id)
-            out += ","
-            out += csvField(scenario.nodes[Int(position.node)].id)
-            out += ","
-            out += csvField(vendor)
-            out += ",\(position.baseStock),\(number(position.expectedOnHand)),\(number(position.outboundPerDay))"
-            out += ",\(number(position.inboundPerDay)),\(number(position.fillRate))\n"
-        }
-        return out
+        PlanCSV.planText(result.plan, scenario: scenario)
     }
 
     public static func pricesCSV(_ result: SolveResult, scenario: Scenario) -> String {
@@ -54,12 +41,16 @@ public enum SolveOutput {
     }
 
     public static func serviceCSV(_ result: SolveResult, scenario: Scenario) -> String {
-        var out = serviceHeader + "\n"
-        for (s, speed) in scenario.speeds.enumerated() {
-            let service = result.speeds[s]
-            out += "\(csvField(speed.id)),\(number(speed.targetFillRate)),\(number(service.plannedFillRate)),\(number(service.price))\n"
+        PlanCSV.serviceText(plannedService(result, scenario: scenario), scenario: scenario)
+    }
+
+    /// service.csv's rows: each speed's target, the model's fill rate and the final price.
+    public static func plannedService(_ result: SolveResult, scenario: Scenario) -> [PlannedService] {
+        scenario.speeds.enumerated().map { s, speed in
+            PlannedService(
+                speed: s, targetFillRate: speed.targetFillRate, plannedFillRate: result.speeds[s].plannedFillRate,
+                price: result.speeds[s].price)
         }
-        return out
     }
 
     public static func convergenceCSV(_ result: SolveResult) -> String {
@@ -103,29 +94,13 @@ public enum SolveOutput {
 
     /// Writes `contents` next to `path` under a temporary name, then renames it over `path`.
     public static func writeAtomically(_ contents: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        do {
-            try Data(contents.utf8).write(to: temporary)
-            if rename(temporary.path, url.path) != 0 {
-                let code = errno
-                try? FileManager.default.removeItem(at: temporary)
-                throw OutputError(path: path, message: String(cString: strerror(code)))
-            }
-        } catch let error as OutputError {
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw OutputError(path: path, message: "\(error.localizedDescription)")
-        }
+        try PlanCSV.writeFileAtomically(contents, to: path)
     }
 
     static func number(_ value: Double) -> String {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-        if value == value.rounded() && abs(value) < 1e15 { return String(Int64(value)) }
-        return "\(value)"
+        return PlanCSV.formatNumber(value)
     }
 
     static func jsonNumber(_ value: Double) -> String { value.isFinite ? number(value) : "null" }
@@ -145,12 +120,7 @@ public enum SolveOutput {
         return out + "\""
     }
 
-    static func csvField(_ text: String) -> String {
-        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) {
-            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return text
-    }
+    static func csvField(_ text: String) -> String { PlanCSV.csvField(text) }
 }
 
 /// A file that could not be written.

@@ -32,6 +32,9 @@ public struct WarmStart: Sendable {
 public struct SolveStatistics: Sendable {
     public var subproblemsSolved = 0
     public var repairEvaluations = 0
+    /// Product evaluations (each a λ ↔ A fixed point) and fixed-point sweeps, over the whole solve.
+    public var evaluations = 0
+    public var sweeps = 0
     public init() {}
 }
 
@@ -85,6 +88,7 @@ public struct Solver: Sendable {
         }
         statistics.subproblemsSolved = problem.subproblemsSolved
         statistics.repairEvaluations = problem.repairEvaluations
+        (statistics.evaluations, statistics.sweeps) = problem.evaluationCounts
         let finalPrices = Prices(flattened: outcome.bestPrices, nodeCount: nodeCount, speedCount: speedCount)
         let store = problem.hasBest ? problem.best : problem.current
         let final = Self.evaluatePlan(model: model, store: store, offsets: problem.offsets, threads: threads)

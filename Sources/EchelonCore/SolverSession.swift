@@ -79,7 +79,7 @@ public final class SolverSession: PlanningSession, @unchecked Sendable {
 
     public func undo() throws {
         try lock.withLock {
-            guard !appliedChanges.isEmpty else { throw WhatIfError(message: "nothing to undo") }
+            guard !appliedChanges.isEmpty else { throw WhatIfInputError(message: "nothing to undo") }
             appliedChanges.removeLast()
             currentScenario = try baseScenario.applying(appliedChanges.flatMap { $0 })
         }

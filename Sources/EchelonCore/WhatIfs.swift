@@ -33,7 +33,7 @@ import EchelonModel
 import Foundation
 
 /// A what-if that does not fit the scenario, or a what-if file that cannot be read.
-public struct WhatIfError: Error, CustomStringConvertible, Equatable {
+public struct WhatIfInputError: Error, CustomStringConvertible, Equatable {
     public var file: String?
     public var line: Int?
     public var field: String?
@@ -95,11 +95,11 @@ extension Scenario {
 
     private mutating func apply(_ change: WhatIf) throws {
         func checkNode(_ n: Int) throws {
-            guard n >= 0 && n < nodes.count else { throw WhatIfError(message: "no node with index \(n)") }
+            guard n >= 0 && n < nodes.count else { throw WhatIfInputError(message: "no node with index \(n)") }
         }
         func checkValue(_ value: Double?, _ field: String, min: Double = 0, max: Double = .infinity) throws {
             if let value, !(value >= min && value <= max) {
-                throw WhatIfError(field: field, message: "\(value) is outside [\(min), \(max)]")
+                throw WhatIfInputError(field: field, message: "\(value) is outside [\(min), \(max)]")
             }
         }
         switch change {
@@ -123,13 +123,13 @@ extension Scenario {
             case .all:
                 for p in products.indices { products[p].demandMean *= factor }
             case .product(let p):
-                guard p >= 0 && p < products.count else { throw WhatIfError(message: "no product with index \(p)") }
+                guard p >= 0 && p < products.count else { throw WhatIfInputError(message: "no product with index \(p)") }
                 products[p].demandMean *= factor
             case .category(let c):
-                guard c >= 0 && c < categories.count else { throw WhatIfError(message: "no category with index \(c)") }
+                guard c >= 0 && c < categories.count else { throw WhatIfInputError(message: "no category with index \(c)") }
                 for p in products.indices where Int(products[p].category) == c { products[p].demandMean *= factor }
             case .region(let r):
-                guard r >= 0 && r < regions.count else { throw WhatIfError(message: "no region with index \(r)") }
+                guard r >= 0 && r < regions.count else { throw WhatIfInputError(message: "no region with index \(r)") }
                 // The region's shares grow by the factor; a product's total grows by what its shares gain.
                 func rescale(_ shares: inout [DemandShare]) -> Double {
                     var total = 0.0
@@ -154,7 +154,7 @@ extension Scenario {
                 }
             }
         case .setVendorLeadTime(let v, let mean, let std):
-            guard v >= 0 && v < vendors.count else { throw WhatIfError(message: "no vendor with index \(v)") }
+            guard v >= 0 && v < vendors.count else { throw WhatIfInputError(message: "no vendor with index \(v)") }
             try checkValue(mean, "mean")
             try checkValue(std, "std")
             for k in productVendors.indices where productVendors[k].vendor == v {
@@ -162,7 +162,7 @@ extension Scenario {
                 productVendors[k].leadTimeStd = std
             }
         case .setSpeedService(let s, let target, let penalty):
-            guard s >= 0 && s < speeds.count else { throw WhatIfError(message: "no speed with index \(s)") }
+            guard s >= 0 && s < speeds.count else { throw WhatIfInputError(message: "no speed with index \(s)") }
             try checkValue(target, "target", min: 0, max: 1)
             try checkValue(penalty, "penalty")
             if let target { speeds[s].targetFillRate = target }
@@ -175,10 +175,10 @@ extension Scenario {
 public enum WhatIfFile {
     public static func load(path: String, scenario: Scenario) throws -> [WhatIf] {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw WhatIfError(file: path, message: "cannot read the file")
+            throw WhatIfInputError(file: path, message: "cannot read the file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw WhatIfError(file: path, message: "not UTF-8 text")
+            throw WhatIfInputError(file: path, message: "not UTF-8 text")
         }
         return try parse(text, path: path, scenario: scenario)
     }
@@ -203,26 +203,26 @@ public enum WhatIfFile {
             if line.isEmpty { continue }
             if line.hasPrefix("[") {
                 guard line == "[[change]]" else {
-                    throw WhatIfError(file: path, line: lineNumber, message: "expected [[change]], found \(line)")
+                    throw WhatIfInputError(file: path, line: lineNumber, message: "expected [[change]], found \(line)")
                 }
                 tables.append(Table(line: lineNumber))
                 continue
             }
             guard let equals = line.firstIndex(of: "=") else {
-                throw WhatIfError(file: path, line: lineNumber, message: "expected key = value")
+                throw WhatIfInputError(file: path, line: lineNumber, message: "expected key = value")
             }
             let key = line[..<equals].trimmingCharacters(in: .whitespaces)
             let rawValue = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
             guard !tables.isEmpty else {
-                throw WhatIfError(file: path, line: lineNumber, field: key, message: "key outside a [[change]] table")
+                throw WhatIfInputError(file: path, line: lineNumber, field: key, message: "key outside a [[change]] table")
             }
             guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
-                throw WhatIfError(file: path, line: lineNumber, message: "bad key '\(key)'")
+                throw WhatIfInputError(file: path, line: lineNumber, message: "bad key '\(key)'")
             }
             let value: Value
             if rawValue.hasPrefix("\"") {
                 guard rawValue.count >= 2, rawValue.hasSuffix("\"") else {
-                    throw WhatIfError(file: path, line: lineNumber, field: key, message: "unterminated string")
+                    throw WhatIfInputError(file: path, line: lineNumber, field: key, message: "unterminated string")
                 }
                 value = .string(String(rawValue.dropFirst().dropLast()))
             } else if rawValue == "true" || rawValue == "false" {
@@ -230,10 +230,10 @@ public enum WhatIfFile {
             } else if let number = Double(rawValue.replacingOccurrences(of: "_", with: "")) {
                 value = .number(number)
             } else {
-                throw WhatIfError(file: path, line: lineNumber, field: key, message: "cannot read value '\(rawValue)'")
+                throw WhatIfInputError(file: path, line: lineNumber, field: key, message: "cannot read value '\(rawValue)'")
             }
             if tables[tables.count - 1].entries[key] != nil {
-                throw WhatIfError(file: path, line: lineNumber, field: key, message: "given twice")
+                throw WhatIfInputError(file: path, line: lineNumber, field: key, message: "given twice")
             }
             tables[tables.count - 1].entries[key] = (value, lineNumber)
         }
@@ -255,7 +255,7 @@ public enum WhatIfFile {
             guard let entry = table.entries[key] else { return nil }
             used.insert(key)
             guard case .string(let text) = entry.value else {
-                throw WhatIfError(file: path, line: entry.line, field: key, message: "expected a string")
+                throw WhatIfInputError(file: path, line: entry.line, field: key, message: "expected a string")
             }
             return (text, entry.line)
         }
@@ -263,23 +263,23 @@ public enum WhatIfFile {
             guard let entry = table.entries[key] else { return nil }
             used.insert(key)
             guard case .number(let value) = entry.value else {
-                throw WhatIfError(file: path, line: entry.line, field: key, message: "expected a number")
+                throw WhatIfInputError(file: path, line: entry.line, field: key, message: "expected a number")
             }
             guard value >= min && value <= max else {
-                throw WhatIfError(file: path, line: entry.line, field: key, message: "\(value) is outside [\(min), \(max)]")
+                throw WhatIfInputError(file: path, line: entry.line, field: key, message: "\(value) is outside [\(min), \(max)]")
             }
             return value
         }
         func required<T>(_ value: T?, _ key: String) throws -> T {
             guard let value else {
-                throw WhatIfError(file: path, line: table.line, field: key, message: "missing")
+                throw WhatIfInputError(file: path, line: table.line, field: key, message: "missing")
             }
             return value
         }
         func lookup(_ key: String, in ids: [String], what: String) throws -> Int? {
             guard let (id, line) = try string(key) else { return nil }
             guard let index = ids.firstIndex(of: id) else {
-                throw WhatIfError(file: path, line: line, field: key, message: "no \(what) '\(id)' in the scenario")
+                throw WhatIfInputError(file: path, line: line, field: key, message: "no \(what) '\(id)' in the scenario")
             }
             return index
         }
@@ -290,7 +290,7 @@ public enum WhatIfFile {
             let node = try required(try lookup("node", in: scenario.nodes.map(\.id), what: "node"), "node")
             let storage = try number("storage"), outbound = try number("outbound"), inbound = try number("inbound")
             if storage == nil && outbound == nil && inbound == nil {
-                throw WhatIfError(file: path, line: table.line, field: "storage", message: "give storage, outbound or inbound")
+                throw WhatIfInputError(file: path, line: table.line, field: "storage", message: "give storage, outbound or inbound")
             }
             result = .setCapacity(node: node, storage: storage, outbound: outbound, inbound: inbound)
         case "close_node":
@@ -302,7 +302,7 @@ public enum WhatIfFile {
             let product = try lookup("product", in: scenario.products.map(\.id), what: "product")
             let scopes = [region, category, product].compactMap { $0 }.count
             if scopes > 1 {
-                throw WhatIfError(file: path, line: table.line, field: "region", message: "give at most one of region, category, product")
+                throw WhatIfInputError(file: path, line: table.line, field: "region", message: "give at most one of region, category, product")
             }
             let scope: DemandScope =
                 region.map { .region($0) } ?? category.map { .category($0) } ?? product.map { .product($0) } ?? .all
@@ -317,17 +317,17 @@ public enum WhatIfFile {
             let target = try number("target", min: 0, max: 1)
             let penalty = try number("penalty")
             if target == nil && penalty == nil {
-                throw WhatIfError(file: path, line: table.line, field: "target", message: "give target or penalty")
+                throw WhatIfInputError(file: path, line: table.line, field: "target", message: "give target or penalty")
             }
             result = .setSpeedService(speed: speed, targetFillRate: target, missPenalty: penalty)
         default:
             let line = table.entries["type"]?.line ?? table.line
-            throw WhatIfError(
+            throw WhatIfInputError(
                 file: path, line: line, field: "type",
                 message: "unknown change '\(type)' (capacity, close_node, scale_demand, vendor_lead_time, speed_service)")
         }
         for (key, entry) in table.entries.sorted(by: { $0.value.line < $1.value.line }) where !used.contains(key) {
-            throw WhatIfError(file: path, line: entry.line, field: key, message: "not a field of a '\(type)' change")
+            throw WhatIfInputError(file: path, line: entry.line, field: key, message: "not a field of a '\(type)' change")
         }
         return result
     }

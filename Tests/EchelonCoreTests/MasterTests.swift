@@ -9,7 +9,7 @@ import Testing
     #expect(abs(item.expectedCost(order) - 35.09966638649737) < 1e-6)
     // And through the master with a capacity that does not bind: zero price, same cost, zero gap.
     let problem = NewsvendorProblem(items: [item], capacity: 1000)
-    let outcome = LagrangianMaster.run(problem: problem, start: [0], options: MasterOptions(method: .subgradient, gap: 1e-12, maxIterations: 50))
+    let outcome = LagrangianMaster.run(problem: problem, start: [0], options: MasterOptions(method: .subgradient, gap: 1e-12, maxIterations: 50, repairInterval: 1))
     #expect(outcome.bestPrices[0] == 0)
     #expect(abs(outcome.bestPrimal - 35.09966638649737) < 1e-6)
     #expect(abs(outcome.dualBound - 35.09966638649737) < 1e-6)
@@ -30,7 +30,7 @@ func capacitatedMultiItemNewsvendor(method: MasterMethod) {
     ]
     let problem = NewsvendorProblem(items: items, capacity: 600)
     let outcome = LagrangianMaster.run(
-        problem: problem, start: [0], options: MasterOptions(method: method, gap: 0, maxIterations: 400))
+        problem: problem, start: [0], options: MasterOptions(method: method, gap: 0, maxIterations: 400, repairInterval: 1))
     #expect(abs(outcome.bestPrices[0] - 2.6822772) < priceTolerance, "price \(outcome.bestPrices[0])")
     #expect(abs(outcome.dualBound - 673.412154) < costTolerance, "dual \(outcome.dualBound)")
     #expect(abs(outcome.bestPrimal - 673.412154) < 1e-6, "primal \(outcome.bestPrimal)")

@@ -106,8 +106,8 @@ func separableInstanceMatchesExactSolution(method: MasterMethod) {
 }
 
 @Test func resultsAreIdenticalForOneAndTwoThreads() {
-    let scenario = TestScenarios.network(products: 1300, seed: 3)
-    let limits1 = SolveLimits(gap: 0.001, maxIterations: 6, timeLimit: 600, threads: 1)
+    let scenario = TestScenarios.network(products: 600, seed: 3)
+    let limits1 = SolveLimits(gap: 0.001, maxIterations: 3, timeLimit: 600, threads: 1)
     var limits2 = limits1
     limits2.threads = 2
     let one = Solver().solve(scenario: scenario, limits: limits1)
@@ -121,21 +121,21 @@ func separableInstanceMatchesExactSolution(method: MasterMethod) {
 }
 
 @Test func solverCancelStopsWithinOneIteration() {
-    let scenario = TestScenarios.network(products: 200, seed: 5)
+    let scenario = TestScenarios.network(products: 40, seed: 5)
     var iterations = 0
     let result = Solver().solve(
         scenario: scenario, limits: SolveLimits(gap: 0, maxIterations: 50, threads: 1),
         progress: { _ in iterations += 1 }, cancel: { iterations >= 2 })
     #expect(result.iterations == 2)
     #expect(result.stopReason == .cancelled)
-    #expect(result.plan.vendorChoice.count == 200)
+    #expect(result.plan.vendorChoice.count == 40)
 }
 
 /// A network with DCs, spill-over, downgrades and binding capacities: the returned plan fits every
 /// capacity and every speed meets its target in the model.
 @Test func networkPlanIsFeasibleAndMeetsTargets() {
-    let scenario = TestScenarios.network(products: 400, seed: 9)
-    let result = Solver().solve(scenario: scenario, limits: SolveLimits(gap: 0.005, maxIterations: 120, threads: 2))
+    let scenario = TestScenarios.network(products: 60, seed: 9)
+    let result = Solver().solve(scenario: scenario, limits: SolveLimits(gap: 0.005, maxIterations: 60, threads: 2))
     #expect(result.violations.isEmpty, "\(result.violations)")
     for (s, speed) in scenario.speeds.enumerated() {
         #expect(result.speeds[s].plannedFillRate >= speed.targetFillRate - 1e-9)
@@ -147,5 +147,5 @@ func separableInstanceMatchesExactSolution(method: MasterMethod) {
     let evaluations = ProductEvaluator(scenario: scenario).evaluate(plan: result.plan)
     let cost = evaluations.reduce(0) { $0 + $1.costs.total }
     #expect(abs(cost - result.costs.total) < 1e-6 * cost)
-    print("network 400: cost \(result.costs.total) bound \(result.dualBound) gap \(result.gap) iterations \(result.iterations) \(result.stopReason)")
+    print("network 60: cost \(result.costs.total) bound \(result.dualBound) gap \(result.gap) iterations \(result.iterations) \(result.stopReason)")
 }

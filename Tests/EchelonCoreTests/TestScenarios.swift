@@ -70,7 +70,7 @@ enum TestScenarios {
     /// Two DCs feeding four FCs and two same-day sites, three speeds with cut-offs and downgrades, a
     /// non-sortable centre, two vendors; products drawn from `seed`.
     static func network(products productCount: Int, seed: UInt64 = 7, storageScale: Double = 1,
-                        targets: [Double] = [0.6, 0.85, 0.9], unmet: UnmetDemandPolicy = .lostSales) -> Scenario {
+                        targets: [Double] = [0.25, 0.65, 0.8], unmet: UnmetDemandPolicy = .lostSales) -> Scenario {
         var random = TestRandom(seed: seed)
         let speeds = [
             Speed(id: "same_day", promiseHours: 12, targetFillRate: targets[0], missPenalty: 3),
@@ -110,7 +110,7 @@ enum TestScenarios {
             let ssd = r < 3 ? 6 : 7
             let fcA = 2 + r % 4, fcB = 2 + (r + 1) % 4
             let dc = r < 3 ? 0 : 1
-            if r % 3 != 2 { options.append(FulfilmentOption(region: r, speed: 0, node: ssd, costPerUnit: 2.5, costPerCubicFoot: 0.2)) }
+            options.append(FulfilmentOption(region: r, speed: 0, node: ssd, costPerUnit: 2.5, costPerCubicFoot: 0.2))
             options.append(FulfilmentOption(region: r, speed: 1, node: fcA, costPerUnit: 1.5, costPerCubicFoot: 0.15))
             options.append(FulfilmentOption(region: r, speed: 1, node: fcB, costPerUnit: 1.9, costPerCubicFoot: 0.15))
             options.append(FulfilmentOption(region: r, speed: 2, node: fcA, costPerUnit: 1.0, costPerCubicFoot: 0.1))
