@@ -185,3 +185,37 @@ func whatIfState(width: Int, height: Int) -> DashboardState {
         #expect(Bar.cell(used: 50, limit: 100, width: 10, glyphs: .unicode).text.hasSuffix("  50%"))
     }
 }
+
+@Suite struct DerivedDataTests {
+    @Test func planIndexGroupsEveryPositionOnce() {
+        let state = solvedState(products: 60)
+        let plan = state.result!.plan
+        let index = state.planIndex!
+        for n in state.scenario.nodes.indices {
+            #expect(index.byNode[n] == plan.positions.indices.filter { Int(plan.positions[$0].node) == n })
+        }
+        for p in state.scenario.products.indices {
+            #expect(Array(index.byProduct[p]) == plan.positions.indices.filter { Int(plan.positions[$0].product) == p })
+        }
+    }
+
+    @Test func laneFlowsMatchTheReceivingNodes() {
+        var state = solvedState(products: 120)
+        let scenario = state.scenario
+        let east = scenario.nodes.firstIndex { $0.id == "DC-EAST" }!
+        state.currentNode = east
+        let flows = NodeView.laneFlows(state, node: east)
+        let usage = state.result!.nodes
+        for l in state.index.outboundLanes[east] {
+            let d = scenario.lanes[l].destination
+            #expect(flows[l] == usage[d].inboundUsed, "\(scenario.nodes[d].id)")
+        }
+        // The vendor lane carries the inbound of the products bought from that vendor.
+        let vendorLane = state.index.inboundLanes[east].first { if case .vendor = scenario.lanes[$0].source { return true } else { return false } }!
+        guard case .vendor(let v) = scenario.lanes[vendorLane].source else { return }
+        let plan = state.result!.plan
+        let expected = plan.positions.filter { Int($0.node) == east && scenario.productVendors[Int(plan.vendorChoice[Int($0.product)])].vendor == v }
+            .reduce(0) { $0 + $1.inboundPerDay }
+        #expect(abs(flows[vendorLane]! - expected) < 1e-9)
+    }
+}
