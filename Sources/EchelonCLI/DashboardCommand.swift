@@ -63,7 +63,8 @@ struct DashboardCommand: ParsableCommand {
             throw ValidationError("theme: \(error)")
         }
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        let session: PlanningSession = ScriptedSession(scenario: loaded, iterationDelay: demo || fakeSolver ? 0.05 : 0.05)
+        let session: PlanningSession =
+            demo || fakeSolver ? ScriptedSession(scenario: loaded, iterationDelay: 0.05) : SolverSession(scenario: loaded)
         let state = DashboardState(
             scenario: loaded, width: 80, height: 24, glyphs: ascii ? .ascii : .unicode, readOnly: readOnly,
             themeName: noColor ? "mono (NO_COLOR)" : chosenTheme.name)
@@ -74,29 +75,10 @@ struct DashboardCommand: ParsableCommand {
             let app = TerminalApp(
                 state: state, session: session, options: options, limits: limits, statsPath: frameStats
             ) { result, scenario in
-                try PlanFileWriter.write(result, scenario: scenario, to: directory)
+                try SolveOutput.write(result, scenario: scenario, to: directory)
+                return directory
             }
             app.run()
         }
-    }
-}
-
-/// Writes a plan as `plan.csv` in a folder, atomically (temp file in the same folder, then rename).
-enum PlanFileWriter {
-    static func write(_ result: SolveResult, scenario: Scenario, to directory: String) throws -> String {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var text = "product,node,base_stock,expected_on_hand,outbound_per_day,inbound_per_day,fill_rate,vendor\n"
-        for position in result.plan.positions {
-            let p = Int(position.product)
-            let choice = Int(result.plan.vendorChoice[p])
-            let vendor = scenario.productVendors.indices.contains(choice) ? scenario.vendors[scenario.productVendors[choice].vendor].id : ""
-            text += "\(scenario.products[p].id),\(scenario.nodes[Int(position.node)].id),\(position.baseStock),"
-            text += "\(position.expectedOnHand),\(position.outboundPerDay),\(position.inboundPerDay),\(position.fillRate),\(vendor)\n"
-        }
-        let path = directory + "/plan.csv"
-        let temporary = directory + "/.plan.csv.tmp"
-        try text.write(toFile: temporary, atomically: false, encoding: .utf8)
-        if rename(temporary, path) != 0 { throw CocoaError(.fileWriteUnknown) }
-        return path
     }
 }
