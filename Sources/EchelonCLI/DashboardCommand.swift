@@ -68,7 +68,9 @@ struct DashboardCommand: ParsableCommand {
         let state = DashboardState(
             scenario: loaded, width: 80, height: 24, glyphs: ascii ? .ascii : .unicode, readOnly: readOnly,
             themeName: noColor ? "mono (NO_COLOR)" : chosenTheme.name)
-        let directory = planDirectory ?? "echelon-plan-\(loaded.name)"
+        // A folder name from the scenario name: letters, digits, '-' and '_' only.
+        let safeName = String(loaded.name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })
+        let directory = planDirectory ?? "echelon-plan-\(safeName)"
         let limits = SolveLimits(gap: gap, maxIterations: maxIterations)
         let options = TerminalOptions(theme: chosenTheme, mouse: !noMouse, noColor: noColor)
         MainActor.assumeIsolated {

@@ -111,6 +111,29 @@ screen | grep -q -- "MODES: .*-icanon" && fail "terminal left in raw mode"
 screen | grep -q -- "MODES: .*-echo" && fail "terminal left without echo"
 [ "$(t display -p -t "$S" '#{alternate_on}')" = "0" ] || fail "still on the alternate screen"
 echo "quit: restored ($(screen | grep MODES:))"
+# The same what-if against the real planning core on the tiny sample: cut FC-HOU's storage to
+# 2 ft³ and its storage price must rise from the first solve to the warm re-solve.
+phase real-solver
+t new-session -d -s "$S" -x 120 -y 40 \
+  "env LANG=C.UTF-8 TERM=tmux-256color $(printf '%q ' "$BIN" dashboard tiny); echo EXIT:\$?; sleep 60"
+t set-option -s escape-time 10
+wait_for "solved #1" 120
+keys /
+text "FC-HOU"
+keys Enter
+wait_for "filter /FC-HOU"
+keys w
+wait_for "FC-HOU (FC)"
+text "2"
+keys Enter
+wait_for "Added: FC-HOU: storage 2"
+keys r
+wait_for "solved #2" 180
+wait_for_re "FC-HOU +[0-9.k]+→[0-9.k]+ \([-+][0-9.k]+\) +[0-9.]+→[0-9.]+ ▲"
+echo "real solver diff: $(screen | grep -E "FC-HOU +[0-9.k]+→" | head -1 | sed 's/^.*FC-HOU/FC-HOU/')"
+keys q
+wait_for "EXIT:0"
+
 phase sigterm
 
 # SIGTERM while solving restores the terminal too.
