@@ -13,7 +13,9 @@ struct BaselineCommand: ParsableCommand {
             fixed cycle service level (default 95 %), blind to the network and to capacities; a DC also \
             holds stock for the buildings it replenishes. national: one pooled stock at the DCs, sized \
             for all the demand each DC can serve at any speed. Each product buys from its cheapest vendor. \
-            Writes PLANDIR/plan.csv and service.csv.
+            The expected columns of plan.csv and the planned fill rates of service.csv are the planning \
+            model's evaluation of the baseline (as for a solved plan), unless --own-view asks for the \
+            baseline's own single-node view. Writes PLANDIR/plan.csv and service.csv.
             """
     )
 
@@ -24,6 +26,9 @@ struct BaselineCommand: ParsableCommand {
 
     @Option(name: .customLong("cycle-service"), help: "Chance a replenishment cycle ends with stock (0–1).")
     var cycleService: Double = 0.95
+
+    @Flag(name: .customLong("own-view"), help: "Expected columns from the baseline's own single-node sizing, not the planning model.")
+    var ownView = false
 
     @Option(name: .long, help: ArgumentHelp("The plan directory to write.", valueName: "plandir"))
     var out: String
@@ -36,7 +41,8 @@ struct BaselineCommand: ParsableCommand {
 
     func run() throws {
         let scenario = try self.scenario.load()
-        let (plan, service) = Baselines.plan(scenario, policy: policy, cycleService: cycleService)
+        var (plan, service) = Baselines.plan(scenario, policy: policy, cycleService: cycleService)
+        if !ownView { (plan, service) = Baselines.withModelExpectations(plan, scenario: scenario) }
         try PlanCSV.write(plan, service: service, scenario: scenario, to: out)
         let units = plan.positions.reduce(0) { $0 + Int($1.baseStock) }
         print("\(policy.rawValue) baseline: \(plan.positions.count) positions, \(units) units of base stock, written to \(out)/")

@@ -4,6 +4,7 @@
 //   capacity; a DC also holds stock for the replenishment of the buildings it feeds;
 // - national: one pooled stock per DC, sized for all the demand it can serve at any speed.
 
+import EchelonCore
 import EchelonModel
 
 #if canImport(Glibc)
@@ -160,5 +161,44 @@ public struct LeadTimeDemand: Sendable {
         var total = 0.0
         for (k, p) in pmf(upTo: s).enumerated() where k < s { total += Double(s - k) * p }
         return total
+    }
+}
+
+extension Baselines {
+    /// Replaces a plan's expected columns and planned fill rates by the planning core's model of it (the
+    /// same evaluation `echelon solve` writes), so a baseline's model-vs-simulation gap measures the
+    /// model, not the baseline's own single-node view. Nodes the model does not list keep zeros.
+    public static func withModelExpectations(_ plan: Plan, scenario: Scenario) -> (Plan, [PlannedService]) {
+        let evaluations = ProductEvaluator(scenario: scenario).evaluate(plan: plan)
+        var positions = plan.positions
+        for k in positions.indices {
+            let evaluation = evaluations[Int(positions[k].product)]
+            let node = Int(positions[k].node)
+            if let outcome = evaluation.nodes.first(where: { $0.node == node }) {
+                positions[k].expectedOnHand = outcome.expectedOnHand
+                positions[k].outboundPerDay = outcome.outboundPerDay
+                positions[k].inboundPerDay = outcome.inboundPerDay
+                positions[k].fillRate = outcome.fillRate
+            } else {
+                positions[k].expectedOnHand = 0
+                positions[k].outboundPerDay = 0
+                positions[k].inboundPerDay = 0
+                positions[k].fillRate = 0
+            }
+        }
+        var demand = [Double](repeating: 0, count: scenario.speeds.count)
+        var onTime = [Double](repeating: 0, count: scenario.speeds.count)
+        for evaluation in evaluations {
+            for s in demand.indices {
+                demand[s] += evaluation.speedDemand[s]
+                onTime[s] += evaluation.speedServedOnTime[s]
+            }
+        }
+        let service = scenario.speeds.indices.map { s in
+            PlannedService(
+                speed: s, targetFillRate: scenario.speeds[s].targetFillRate,
+                plannedFillRate: demand[s] > 0 ? onTime[s] / demand[s] : 1, price: 0)
+        }
+        return (Plan(vendorChoice: plan.vendorChoice, positions: positions), service)
     }
 }
