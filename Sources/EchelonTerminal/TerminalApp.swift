@@ -21,6 +21,7 @@ public final class TerminalApp {
     private let inbox = SessionInbox()
     private var sources: [DispatchSourceProtocol] = []
     private var redrawScheduled = false
+    private var tickScheduled = false
     private let frameInterval: Double
     /// Frame timings (render + blit), for `--stats`.
     private var frameSeconds: [Double] = []
@@ -44,6 +45,7 @@ public final class TerminalApp {
         TerminalApp.installCrashRestore()
         screen.start(options: options)
         state.update(.resize(width: screen.width, height: screen.height))
+        state.update(.tick(TerminalApp.now()))
         let inbox = self.inbox
         let interval = frameInterval
         session.setEventHandler { event in
@@ -116,6 +118,7 @@ public final class TerminalApp {
     }
 
     private func drainSession() {
+        state.update(.tick(TerminalApp.now()))
         let events = inbox.take()
         for event in events { state.update(.session(event)) }
         if !events.isEmpty { draw() }
@@ -127,6 +130,7 @@ public final class TerminalApp {
             case .quit:
                 exit(code: 0)
             case .startSolve:
+                state.update(.tick(TerminalApp.now()))
                 session.solve(limits: limits)
             case .cancelSolve:
                 session.cancel()
@@ -162,7 +166,25 @@ public final class TerminalApp {
         DispatchQueue.main.async { MainActor.assumeIsolated { TerminalApp.current?.draw() } }
     }
 
+    /// Seconds on the monotonic clock.
+    static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+    /// While a solve runs, one tick a second keeps its elapsed time moving; none when idle.
+    private func scheduleTickIfSolving() {
+        guard state.isSolving, !tickScheduled else { return }
+        tickScheduled = true
+        DispatchQueue.main.asyncAfter(deadline: .now() + 1) {
+            MainActor.assumeIsolated {
+                guard let app = TerminalApp.current else { return }
+                app.tickScheduled = false
+                app.state.update(.tick(TerminalApp.now()))
+                app.draw()
+            }
+        }
+    }
+
     private func draw() {
+        scheduleTickIfSolving()
         redrawScheduled = false
         let start = DispatchTime.now().uptimeNanoseconds
         state.prepareForRender()

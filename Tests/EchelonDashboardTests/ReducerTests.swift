@@ -297,6 +297,17 @@ import Testing
         #expect(state.message == "Solve failed: boom")
     }
 
+    @Test func statusShowsHowLongASolveHasWaitedForItsFirstIteration() {
+        var state = DashboardState(scenario: DemoScenario.make(products: 10), width: 100, height: 30)
+        state.update(.tick(100))
+        state.update(.session(.started(generation: 1)))
+        state.update(.tick(107.6))
+        #expect(DashboardView.render(state).line(1).hasSuffix("solving #1 starting… 7 s"))
+        let first = ScriptedSolver.run(scenario: state.scenario).snapshots[0]
+        state.update(.session(.progress(generation: 1, first)))
+        #expect(DashboardView.render(state).line(1).hasSuffix("solving #1 it 1, gap –"))
+    }
+
     @Test func usageFollowsTheRunningSolve() {
         var state = solvedState()
         var snapshot = state.solve!.history.last!

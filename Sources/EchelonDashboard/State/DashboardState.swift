@@ -25,6 +25,8 @@ public struct SolveTrack: Sendable {
     public var phase: SolvePhase
     public var history: [SolverSnapshot]
     public var result: SolveResult?
+    /// `DashboardState.clock` when the solve started.
+    public var startedAt: Double = 0
     public init(generation: Int, phase: SolvePhase = .running, history: [SolverSnapshot] = [], result: SolveResult? = nil) {
         self.generation = generation
         self.phase = phase
@@ -64,6 +66,8 @@ public enum DashboardEvent: Sendable {
     case scenarioChanged(Scenario)
     /// A line for the status bar (errors from effects, "saved to …").
     case message(String, isError: Bool)
+    /// The time now, in seconds on a monotonic clock (sent while a solve runs, for its elapsed time).
+    case tick(Double)
 }
 
 /// What the reducer asks the outside world to do.
@@ -127,6 +131,8 @@ public struct DashboardState: Sendable {
     var nodeRowsKey: NodeRowsKey?
 
     public var quitRequested = false
+    /// The last `tick`, seconds on a monotonic clock; injected so the reducer stays pure.
+    public var clock: Double = 0
 
     public init(scenario: Scenario, width: Int, height: Int, glyphs: Glyphs = .unicode, readOnly: Bool = false, themeName: String = "dark") {
         self.scenario = scenario

@@ -29,6 +29,9 @@ extension DashboardState {
             message = text
             messageIsError = isError
             return []
+        case .tick(let now):
+            clock = now
+            return []
         }
     }
 
@@ -431,5 +434,6 @@ extension DashboardState {
     mutating func beginTrack(_ generation: Int) {
         if let current = solve, current.result != nil { previousSolve = current }
         solve = SolveTrack(generation: generation)
+        solve?.startedAt = clock
     }
 }

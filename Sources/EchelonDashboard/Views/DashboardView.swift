@@ -62,7 +62,9 @@ public enum DashboardView {
         if let track = state.solve {
             switch track.phase {
             case .running:
-                let it = track.latest.map { "it \($0.iteration), gap \($0.gap.isFinite ? Format.percent($0.gap, digits: 2) : "–")" } ?? "starting"
+                let waited = max(0, Int(state.clock - track.startedAt))
+                let it = track.latest.map { "it \($0.iteration), gap \($0.gap.isFinite ? Format.percent($0.gap, digits: 2) : "–")" }
+                    ?? "starting" + String(state.glyphs.ellipsis) + (waited > 0 ? " \(waited) s" : "")
                 left += "solving #\(track.generation) \(it)"
                 solveRole = .warning
             case .finished(let reason):
