@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import EchelonCore
 import EchelonModel
+import EchelonSimulation
 
 #if canImport(Glibc)
 import Glibc
@@ -16,8 +17,8 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             Generates N products on the bundled network shape (or reads --scenario), then measures: a cold \
             solve to 0.1 % gap (recording when the gap first fell to 1 % and to 0.1 %), a warm re-solve \
-            after the busiest node's storage drops 20 %, product evaluations per second on one core, and \
-            peak memory per product.
+            after the busiest node's storage drops 20 %, product evaluations per second on one core, \
+            peak memory per product, and the simulation of the cold plan (365 days × --sim-replications).
             """
     )
 
@@ -38,6 +39,9 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "How the master moves prices.")
     var method: MasterMethod = .volume
+
+    @Option(name: .customLong("sim-replications"), help: "Replications of the simulation case (365 days each; 0 skips it).")
+    var simReplications: Int = 10
 
     @Flag(help: "Print the results as JSON.")
     var json = false
@@ -85,6 +89,27 @@ struct BenchCommand: ParsableCommand {
         let evaluator = ProductEvaluator(model: model)
         let rate = evaluator.evaluationsPerSecond(plan: cold.plan, seconds: 2)
 
+        // Simulation case: the cold plan played 365 days (after the suggested warm-up) per replication.
+        var simulationResults: [(String, String)] = []
+        if simReplications > 0 {
+            let network = try SimulationNetwork(scenario: scenario, plan: cold.plan)
+            let settings = SimulationSettings(
+                days: 365, warmupDays: SimulationSettings.suggestedWarmup(for: network), replications: simReplications,
+                seed: 1, threads: threads)
+            let simulationStart = clock()
+            _ = Simulator.run(network, settings: settings)
+            let seconds = clock() - simulationStart
+            let productDays = Double(scenario.products.count * (settings.days + settings.warmupDays) * settings.replications)
+            simulationResults = [
+                ("simulation_replications", "\(settings.replications)"),
+                ("simulation_warmup_days", "\(settings.warmupDays)"),
+                ("simulation_seconds", Self.fixed(seconds, 2)),
+                ("simulation_product_days_per_second", Self.fixed(productDays / max(1e-9, seconds), 0)),
+                // Scaled to the target case: 2,000 products × 365 measured days × 10 replications.
+                ("simulation_seconds_2000x365x10", Self.fixed(seconds * 2000 * 365 * 10 / (Double(scenario.products.count) * 365 * Double(settings.replications)), 2)),
+            ]
+        }
+
         let peak = Self.peakMemoryBytes()
         let perProduct = Double(peak) / Double(max(1, scenario.products.count))
         let results: [(String, String)] = [
@@ -117,7 +142,7 @@ struct BenchCommand: ParsableCommand {
             ("peak_memory_mb", Self.fixed(Double(peak) / 1_048_576, 1)),
             ("memory_before_mb", Self.fixed(Double(memoryBefore) / 1_048_576, 1)),
             ("peak_memory_bytes_per_product", Self.fixed(perProduct, 0)),
-        ]
+        ] + simulationResults
         if json {
             let body = results.map { key, value in
                 let isNumber = Double(value) != nil || value == "true" || value == "false" || value == "null"
