@@ -198,7 +198,9 @@ public enum LagrangianMaster {
                 }
             }
             let gap = bestPrimal.isFinite ? max(0, (bestPrimal - bestDual) / max(abs(bestPrimal), 1e-12)) : .infinity
-            let target = bestPrimal.isFinite ? bestPrimal : bestDual + 0.05 * abs(bestDual) + 1e-6
+            // Before the first feasible plan the target is a guess; objectives carry large constant terms
+            // (every unit is bought), so the guess is a small fraction above the bound.
+            let target = bestPrimal.isFinite ? bestPrimal : bestDual + 0.002 * abs(bestDual) + 1e-6
 
             // Next prices.
             switch options.method {

@@ -128,7 +128,7 @@ extension ProductWorkspace {
                 for i in 0..<nodeCount { baseStock[i] = 0 }
             }
             resetFillGuess()
-            let cost = optimiseBaseStocks()
+            let cost = optimiseBaseStocks(warm: warmStocks != nil)
             exact = exact && lastOptimisationExact
             if cost < bestCost || bestVendor < 0 {
                 bestCost = cost

@@ -406,7 +406,7 @@ final class ProductWorkspace {
     /// move is rejected), and the gains are recomputed. Then local moves on the nodes that supply others.
     /// Returns the priced cost; the workspace holds the evaluated optimum.
     @discardableResult
-    func optimiseBaseStocks(maxEvaluations: Int = 80) -> Double {
+    func optimiseBaseStocks(maxEvaluations: Int = 80, warm: Bool = false) -> Double {
         let t = model.templates[templateIndex]
         let k = nodeCount
         var cost = evaluate()
@@ -448,7 +448,8 @@ final class ProductWorkspace {
             // The marginal step ignores a supplier's effect on its children's lead times, so nodes that
             // supply others are searched on the full model.
             for i in 0..<k where t.childOffsets[i + 1] > t.childOffsets[i] {
-                cost = patternSearch(node: i, cost: cost, maxEvaluations: 12)
+                // From a warm start a supplier's level rarely moves far: a short probe is enough.
+                cost = patternSearch(node: i, cost: cost, maxEvaluations: warm ? 3 : 12)
             }
         }
         return cost
