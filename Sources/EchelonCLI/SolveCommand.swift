@@ -43,8 +43,8 @@ struct SolveCommand: ParsableCommand {
     @Option(help: "Worker threads (0: every core).")
     var threads: Int = 0
 
-    @Option(help: "How the master moves prices: volume (default) or subgradient.")
-    var method: MasterMethod = .volume
+    @Option(help: "How the master moves prices: subgradient (default, Polyak steps) or volume.")
+    var method: MasterMethod = .subgradient
 
     func validate() throws {
         guard gap >= 0 else { throw ValidationError("--gap must be ≥ 0, got \(gap)") }

@@ -64,7 +64,7 @@ public struct MasterOptions: Sendable {
     /// Relative violation tolerated as feasible.
     public var feasibilityTolerance: Double
     public init(
-        method: MasterMethod = .volume, gap: Double = 0.005, maxIterations: Int = 200, timeLimit: Double = 60,
+        method: MasterMethod = .subgradient, gap: Double = 0.005, maxIterations: Int = 200, timeLimit: Double = 60,
         repairInterval: Int = 5, feasibilityTolerance: Double = 1e-9
     ) {
         self.method = method

@@ -42,7 +42,7 @@ public struct Solver: Sendable {
     public var method: MasterMethod
     public var repairInterval: Int
 
-    public init(method: MasterMethod = .volume, repairInterval: Int = 5) {
+    public init(method: MasterMethod = .subgradient, repairInterval: Int = 5) {
         self.method = method
         self.repairInterval = repairInterval
     }
