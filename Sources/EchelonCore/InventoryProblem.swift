@@ -105,6 +105,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     var hasCurrent = false
     var hasBest = false
     private var lastPrices: [Double]? = nil
+    private var relaxations = 0
     private let workspaces: [ProductWorkspace]
     /// Count of product subproblems solved (for the benchmark).
     private(set) var subproblemsSolved = 0
@@ -233,6 +234,10 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         }
         let firstSolve = lastPrices == nil
         let warm = hasCurrent
+        // Local moves on supplying nodes cost most of a warm subproblem; from a warm start they run
+        // every third relaxation.
+        relaxations += 1
+        let polish = !warm || relaxations % 3 == 1
         let solvedCounts = SharedBuffer<Int>(repeating: 0, count: threads)
         forEachChunk { worker, chunk in
             let w = workspaces[worker]
@@ -250,7 +255,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 let offset = offsets[p]
                 let warmStocks: ArraySlice<Int32>? =
                     warm ? ArraySlice(UnsafeBufferPointer(start: current.stocks.pointer + offset, count: template.nodeCount)) : nil
-                let result = w.solveSubproblem(product: p, prices: prices, warmVendor: nil, warmStocks: warmStocks)
+                let result = w.solveSubproblem(product: p, prices: prices, warmVendor: nil, warmStocks: warmStocks, polishSuppliers: polish)
                 current.record(w, product: p, offset: offset, vendorChoice: result.vendorChoice)
                 current.pricedCost[p] = result.pricedCost
                 current.exact[p] = result.exact

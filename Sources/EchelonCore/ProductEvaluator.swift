@@ -108,7 +108,7 @@ public struct ProductEvaluator: Sendable {
 extension ProductWorkspace {
     /// Solves product p's subproblem over its vendors, each from the warm base stocks (or zero).
     /// Leaves the workspace evaluated at the best vendor and base stocks.
-    func solveSubproblem(product p: Int, prices: Prices, warmVendor: Int?, warmStocks: ArraySlice<Int32>?)
+    func solveSubproblem(product p: Int, prices: Prices, warmVendor: Int?, warmStocks: ArraySlice<Int32>?, polishSuppliers: Bool = true)
         -> (vendorChoice: Int, pricedCost: Double, exact: Bool)
     {
         let vendors = model.scenario.products[p].vendors
@@ -128,7 +128,7 @@ extension ProductWorkspace {
                 for i in 0..<nodeCount { baseStock[i] = 0 }
             }
             resetFillGuess()
-            let cost = optimiseBaseStocks(warm: warmStocks != nil)
+            let cost = optimiseBaseStocks(warm: warmStocks != nil, polishSuppliers: polishSuppliers)
             exact = exact && lastOptimisationExact
             if cost < bestCost || bestVendor < 0 {
                 bestCost = cost

@@ -406,7 +406,7 @@ final class ProductWorkspace {
     /// move is rejected), and the gains are recomputed. Then local moves on the nodes that supply others.
     /// Returns the priced cost; the workspace holds the evaluated optimum.
     @discardableResult
-    func optimiseBaseStocks(maxEvaluations: Int = 80, warm: Bool = false) -> Double {
+    func optimiseBaseStocks(maxEvaluations: Int = 80, warm: Bool = false, polishSuppliers: Bool = true) -> Double {
         let t = model.templates[templateIndex]
         let k = nodeCount
         var cost = evaluate()
@@ -444,7 +444,7 @@ final class ProductWorkspace {
                 rejected[bestNode] = true
             }
         }
-        if !t.separable {
+        if !t.separable && polishSuppliers {
             // The marginal step ignores a supplier's effect on its children's lead times, so nodes that
             // supply others are searched on the full model.
             for i in 0..<k where t.childOffsets[i + 1] > t.childOffsets[i] {
