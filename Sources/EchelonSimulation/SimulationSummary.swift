@@ -95,6 +95,7 @@ public struct SimulationSummary: Sendable, Codable {
         speeds = scenario.speeds.indices.map { s in
             let planned = planFiles?.service[s]?.plannedFillRate
             let fill = Estimate(samples: results.map { $0.demand[s] > 0 ? $0.servedOnTime[s] / $0.demand[s] : .nan })
+                .clamped(to: 0...1)
             return SpeedReport(
                 speed: scenario.speeds[s].id, targetFillRate: scenario.speeds[s].targetFillRate,
                 plannedFillRate: planned, fillRate: fill,

@@ -33,6 +33,11 @@ public struct Estimate: Sendable, Hashable, Codable {
 
     public func contains(_ value: Double) -> Bool { value >= low && value <= high }
 
+    /// The interval cut to a range the quantity cannot leave (a share stays within 0...1).
+    public func clamped(to range: ClosedRange<Double>) -> Estimate {
+        Estimate(mean: mean, low: max(range.lowerBound, low), high: min(range.upperBound, high))
+    }
+
     /// The 97.5 % quantile of Student's t.
     public static func tQuantile975(degreesOfFreedom df: Int) -> Double {
         let table: [Double] = [
