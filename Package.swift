@@ -1,6 +1,11 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// The solver and the simulation are numeric hot loops that run 20–50× slower unoptimised; `swift run
+// echelon` (a debug build) must still solve the bundled sample while the dashboard is open, so these
+// two modules are optimised in every configuration (later -O overrides the debug -Onone).
+let optimisedEvenInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "Echelon",
     platforms: [.macOS(.v14)],
@@ -24,8 +29,11 @@ let package = Package(
             name: "EchelonModel",
             dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]
         ),
-        .target(name: "EchelonCore", dependencies: ["EchelonModel"]),
-        .target(name: "EchelonSimulation", dependencies: ["EchelonModel", "EchelonCore"]),
+        .target(name: "EchelonCore", dependencies: ["EchelonModel"], swiftSettings: optimisedEvenInDebug),
+        .target(
+            name: "EchelonSimulation", dependencies: ["EchelonModel", "EchelonCore"],
+            swiftSettings: optimisedEvenInDebug
+        ),
         .target(
             name: "EchelonDashboard",
             dependencies: ["EchelonModel", "EchelonCore", .product(name: "TOMLKit", package: "TOMLKit")]
