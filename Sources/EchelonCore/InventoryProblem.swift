@@ -111,6 +111,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     private(set) var subproblemsSolved = 0
     /// Product evaluations done by the repair (for the benchmark).
     private(set) var repairEvaluations = 0
+    /// When the running repair must stop (uptime ns).
+    private var repairDeadline = UInt64.max
 
     var resourceCount: Int { 3 * nodeCount + speedCount }
 
@@ -279,10 +281,16 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     /// Greedy repair of the relaxation's solution: over a capacity, lower base stocks in increasing
     /// order of cost added per unit of capacity freed; under a fill-rate target, raise them in increasing
     /// order of cost per missed unit saved, using only room left under every capacity.
-    func repair() -> PrimalCandidate {
+    func repair() -> PrimalCandidate { repair(deadline: UInt64.max) }
+
+    /// The repair, stopping once the clock passes `deadline` (uptime ns): no further round starts and
+    /// the products not yet asked for a move are left as they are (the plan may then stay infeasible).
+    func repair(deadline: UInt64) -> PrimalCandidate {
+        repairDeadline = deadline
         repaired.copy(from: current)
         var sums = totals(of: repaired)
         for _ in 0..<15 {
+            if DispatchTime.now().uptimeNanoseconds >= deadline { break }
             var over: [(resource: Int, excess: Double)] = []
             for r in 0..<resourceCount where limits[r].isFinite {
                 let excess = sums.use[r] - limits[r]
@@ -340,7 +348,9 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         forEachChunk { worker, chunk in
             let w = workspaces[worker]
             let end = min(productCount, (chunk + 1) * Self.chunkSize)
+            if DispatchTime.now().uptimeNanoseconds >= repairDeadline { return }
             for p in (chunk * Self.chunkSize)..<end where !touched[p] {
+                if p % 64 == 0 && DispatchTime.now().uptimeNanoseconds >= repairDeadline { break }
                 let template = model.templates[Int(model.templateOfProduct[p])]
                 let offset = offsets[p]
                 var candidates: [Int] = []

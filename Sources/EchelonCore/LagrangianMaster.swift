@@ -12,8 +12,15 @@ public protocol DecomposableProblem: AnyObject {
     func relax(prices: [Double]) -> Relaxation
     /// A primal solution built from the last relaxation's and made to fit the limits where it can.
     func repair() -> PrimalCandidate
+    /// The same, stopping early (with what it has) once `DispatchTime.now()` passes `deadline` (uptime ns).
+    func repair(deadline: UInt64) -> PrimalCandidate
     /// Keeps the solution of the last `repair` as the best plan so far.
     func keepRepairedAsBest()
+}
+
+extension DecomposableProblem {
+    /// Problems whose repair is quick ignore the deadline.
+    public func repair(deadline: UInt64) -> PrimalCandidate { repair() }
 }
 
 /// The blocks' minimum at some prices.
@@ -117,6 +124,15 @@ public enum LagrangianMaster {
     ) -> MasterOutcome {
         let clockStart = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - clockStart) / 1e9 }
+        // No repair runs past the time limit. The last one, which must produce the plan when no feasible
+        // one was kept, gets a reserve: the loop stops that much early, and the repair gets at least it.
+        let limitNanoseconds = options.timeLimit.isFinite ? UInt64(max(0, options.timeLimit) * 1e9) : UInt64.max / 2
+        let finalRepairReserve = 0.15 * options.timeLimit
+        func repairDeadline(minimumSeconds: Double) -> UInt64 {
+            let now = DispatchTime.now().uptimeNanoseconds
+            let minimum = now + UInt64(max(0, min(minimumSeconds, 1e6)) * 1e9)
+            return max(minimum, clockStart &+ limitNanoseconds)
+        }
         let limits = problem.limits
         let count = limits.count
         precondition(start.count == count, "start prices must match the constraints")
@@ -189,7 +205,7 @@ public enum LagrangianMaster {
             // feasible, or periodically once it is within 20 % of every limit.
             let due = iteration % max(1, options.repairInterval) == 0 && worst < 0.2
             if worst <= options.feasibilityTolerance || due || options.repairInterval == 1 {
-                let candidate = problem.repair()
+                let candidate = problem.repair(deadline: repairDeadline(minimumSeconds: 0))
                 repairedThisIteration = true
                 if violation(candidate.use) <= options.feasibilityTolerance && candidate.cost < bestPrimal {
                     bestPrimal = candidate.cost
@@ -274,14 +290,15 @@ public enum LagrangianMaster {
                 stopReason = .iterationLimit
                 break
             }
-            if elapsed() >= options.timeLimit {
+            let reserve = bestPrimal.isFinite && repairedThisIteration ? 0 : finalRepairReserve
+            if elapsed() + reserve >= options.timeLimit {
                 stopReason = .timeLimit
                 break
             }
         }
         // Without a feasible plan, or when the last relaxation was not repaired, one last repair.
         if iteration > 0 && (!bestPrimal.isFinite || !repairedThisIteration) {
-            let candidate = problem.repair()
+            let candidate = problem.repair(deadline: repairDeadline(minimumSeconds: finalRepairReserve))
             if !bestPrimal.isFinite || (violation(candidate.use) <= options.feasibilityTolerance && candidate.cost < bestPrimal) {
                 if violation(candidate.use) <= options.feasibilityTolerance { bestPrimal = candidate.cost }
                 primalUse = candidate.use

@@ -149,3 +149,18 @@ func separableInstanceMatchesExactSolution(method: MasterMethod) {
     #expect(abs(cost - result.costs.total) < 1e-6 * cost)
     print("network 60: cost \(result.costs.total) bound \(result.dualBound) gap \(result.gap) iterations \(result.iterations) \(result.stopReason)")
 }
+
+/// The final repair used to run to completion after the time limit (≈ 30 s past a 20 s limit on the
+/// bundled sample). With its deadline already passed it makes no move and returns the relaxation's plan.
+@Test func repairStopsAtItsDeadline() {
+    let scenario = TestScenarios.network(products: 60, seed: 9)
+    let problem = InventoryProblem(model: PlanningModel(scenario: scenario), threads: 1)
+    let relaxation = problem.relax(prices: [Double](repeating: 0, count: problem.limits.count))
+    let late = problem.repair(deadline: 0)
+    #expect(problem.repairEvaluations == 0)
+    #expect(late.use == relaxation.use)
+    // Without prices the relaxation overfills some capacity, so an unbounded repair does make moves.
+    #expect(zip(relaxation.use, problem.limits).contains { $0 > $1 })
+    _ = problem.repair()
+    #expect(problem.repairEvaluations > 0)
+}
