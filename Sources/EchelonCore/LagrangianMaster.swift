@@ -128,10 +128,11 @@ public enum LagrangianMaster {
         // one was kept, gets a reserve: the loop stops that much early, and the repair gets at least it.
         let limitNanoseconds = options.timeLimit.isFinite ? UInt64(max(0, options.timeLimit) * 1e9) : UInt64.max / 2
         let finalRepairReserve = 0.15 * options.timeLimit
-        func repairDeadline(minimumSeconds: Double) -> UInt64 {
+        func repairDeadline(minimumSeconds: Double, reserveSeconds: Double = 0) -> UInt64 {
             let now = DispatchTime.now().uptimeNanoseconds
             let minimum = now + UInt64(max(0, min(minimumSeconds, 1e6)) * 1e9)
-            return max(minimum, clockStart &+ limitNanoseconds)
+            let reserve = UInt64(max(0, min(reserveSeconds, 1e6)) * 1e9)
+            return max(minimum, (clockStart &+ limitNanoseconds) &- min(reserve, limitNanoseconds))
         }
         let limits = problem.limits
         let count = limits.count
@@ -205,7 +206,9 @@ public enum LagrangianMaster {
             // feasible, or periodically once it is within 20 % of every limit.
             let due = iteration % max(1, options.repairInterval) == 0 && worst < 0.2
             if worst <= options.feasibilityTolerance || due || options.repairInterval == 1 {
-                let candidate = problem.repair(deadline: repairDeadline(minimumSeconds: 0))
+                // Without a feasible plan yet, this repair leaves the final one its reserve.
+                let candidate = problem.repair(
+                    deadline: repairDeadline(minimumSeconds: 0, reserveSeconds: bestPrimal.isFinite ? 0 : finalRepairReserve))
                 repairedThisIteration = true
                 if violation(candidate.use) <= options.feasibilityTolerance && candidate.cost < bestPrimal {
                     bestPrimal = candidate.cost
@@ -298,7 +301,7 @@ public enum LagrangianMaster {
         }
         // Without a feasible plan, or when the last relaxation was not repaired, one last repair.
         if iteration > 0 && (!bestPrimal.isFinite || !repairedThisIteration) {
-            let candidate = problem.repair(deadline: repairDeadline(minimumSeconds: finalRepairReserve))
+            let candidate = problem.repair(deadline: repairDeadline(minimumSeconds: min(1, 0.05 * options.timeLimit)))
             if !bestPrimal.isFinite || (violation(candidate.use) <= options.feasibilityTolerance && candidate.cost < bestPrimal) {
                 if violation(candidate.use) <= options.feasibilityTolerance { bestPrimal = candidate.cost }
                 primalUse = candidate.use
