@@ -51,6 +51,14 @@ final class ProductWorkspace {
     let storagePrice: UnsafeMutablePointer<Double>
     let gain: UnsafeMutablePointer<Double>
     let savedFill: UnsafeMutablePointer<Double>
+    /// The last distribution terms computed per node, reused while its lead-time demand and base stock
+    /// are unchanged (a stocked node fed only by unstocked ones sees the same moments every sweep).
+    let cachedMean: UnsafeMutablePointer<Double>
+    let cachedVariance: UnsafeMutablePointer<Double>
+    let cachedLevel: UnsafeMutablePointer<Int>
+    let cachedFill: UnsafeMutablePointer<Double>
+    let cachedOnHand: UnsafeMutablePointer<Double>
+    let cachedExact: UnsafeMutablePointer<Bool>
     // Per position.
     let positionServeTrue: UnsafeMutablePointer<Double>
     let positionServePriced: UnsafeMutablePointer<Double>
@@ -98,6 +106,11 @@ final class ProductWorkspace {
         outboundPrice = zeros(n); inboundPrice = zeros(n); storagePrice = zeros(n); gain = zeros(n); savedFill = zeros(n)
         positionServeTrue = zeros(positions); positionServePriced = zeros(positions); positionReach = zeros(positions)
         speedDemand = zeros(speeds); speedOnTime = zeros(speeds); missTrue = zeros(speeds); missPriced = zeros(speeds)
+        cachedMean = zeros(n); cachedVariance = zeros(n); cachedFill = zeros(n); cachedOnHand = zeros(n)
+        cachedLevel = .allocate(capacity: n)
+        cachedLevel.initialize(repeating: -1, count: n)
+        cachedExact = .allocate(capacity: n)
+        cachedExact.initialize(repeating: true, count: n)
         let chains = max(1, model.templates.map(\.chainCount).max() ?? 0)
         stockedNode = .allocate(capacity: positions)
         stockedNode.initialize(repeating: 0, count: positions)
@@ -110,9 +123,12 @@ final class ProductWorkspace {
         for pointer in [fill, load, totalDemand, served, inbound, onHand, backorders, leadMean, ltdMean, ltdVariance,
                         holdTrue, holdPriced, leadBaseMean, leadBaseVariance, replenishTrue, replenishPriced,
                         laneCostPerUnit, outboundPrice, inboundPrice, storagePrice, gain, savedFill, positionServeTrue,
-                        positionServePriced, positionReach, speedDemand, speedOnTime, missTrue, missPriced, stockedChainReach] {
+                        positionServePriced, positionReach, speedDemand, speedOnTime, missTrue, missPriced, stockedChainReach,
+                        cachedMean, cachedVariance, cachedFill, cachedOnHand] {
             pointer.deallocate()
         }
+        cachedLevel.deallocate()
+        cachedExact.deallocate()
         stockedNode.deallocate()
         stockedChainEnd.deallocate()
         baseStock.deallocate()
@@ -140,6 +156,7 @@ final class ProductWorkspace {
         let unitHolding = item.unitCost * item.holdingRate / scenario.costs.daysPerYear
         let handling = scenario.costs.transferHandlingPerCubicFoot
         for i in 0..<nodeCount {
+            cachedLevel[i] = -1
             let n = Int(t.nodes[i])
             let node = scenario.nodes[n]
             holdTrue[i] = unitHolding * node.holdingMultiplier
@@ -284,11 +301,20 @@ final class ProductWorkspace {
                     backorders[i] = max(0, mean)
                     exactDistribution[i] = true
                 } else {
-                    let distribution = LeadTimeDemand(mean: mean, variance: variance)
-                    exactDistribution[i] = distribution.isExact
-                    exact = exact && distribution.isExact
-                    let (fillAtLevel, stock) = distribution.baseStock(level)
-                    newFill = fillAtLevel
+                    if cachedLevel[i] != level || cachedMean[i] != mean || cachedVariance[i] != variance {
+                        let distribution = LeadTimeDemand(mean: mean, variance: variance)
+                        let (fillAtLevel, stock) = distribution.baseStock(level)
+                        cachedLevel[i] = level
+                        cachedMean[i] = mean
+                        cachedVariance[i] = variance
+                        cachedFill[i] = fillAtLevel
+                        cachedOnHand[i] = stock
+                        cachedExact[i] = distribution.isExact
+                    }
+                    exactDistribution[i] = cachedExact[i]
+                    exact = exact && cachedExact[i]
+                    newFill = cachedFill[i]
+                    let stock = cachedOnHand[i]
                     onHand[i] = stock
                     backorders[i] = max(0, stock - Double(level) + mean)
                 }
