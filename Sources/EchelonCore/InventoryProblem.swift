@@ -327,7 +327,9 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
             for move in moves {
                 if covered >= excess * 1.001 { break }
                 if touched[move.product] { continue }
-                let delta = apply(move)
+                // Each proposal fitted the slack alone; together they may not, so every move is checked
+                // against the slack left when it is applied.
+                guard let delta = apply(move, resource: resource, slack: slackLeft) else { continue }
                 touched[move.product] = true
                 changedAny = true
                 for r in 0..<resourceCount { slackLeft[r] -= delta[r] }
@@ -450,8 +452,10 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         return use
     }
 
-    /// Applies a move to the repaired solution; returns the change in use per constraint.
-    private func apply(_ move: Move) -> [Double] {
+    /// Applies a move to the repaired solution and returns the change in use per constraint, unless it
+    /// would push another constraint past its slack (capacities for any move, service targets too for a
+    /// service move): then the product is left as it was and nil is returned.
+    private func apply(_ move: Move, resource: Int, slack: [Double]) -> [Double]? {
         let w = workspaces[0]
         let p = move.product
         let offset = offsets[p]
@@ -460,9 +464,18 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         w.resetFillGuess()
         w.evaluate()
         let before = productUse(w)
+        let oldLevel = w.baseStock[move.node]
         w.baseStock[move.node] = move.level
         w.evaluate()
         let after = productUse(w)
+        let checked = resource >= 3 * nodeCount ? resourceCount : 3 * nodeCount
+        for r in 0..<checked where r != resource && limits[r].isFinite {
+            let d = after[r] - before[r]
+            if d > 1e-12 && d > slack[r] {
+                w.baseStock[move.node] = oldLevel
+                return nil
+            }
+        }
         let priced = repaired.pricedCost[p]
         repaired.record(w, product: p, offset: offset, vendorChoice: move.vendor)
         repaired.pricedCost[p] = priced
