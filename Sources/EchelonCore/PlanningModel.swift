@@ -83,18 +83,7 @@ public final class PlanningModel: Sendable {
         self.vendorLane = vendorLane
         self.anyVendorLane = anyVendorLane
 
-        // Options per (region, speed), cheapest first for a one-cubic-foot product (the documented order).
-        var optionsByStream = [[Int]](repeating: [], count: scenario.regions.count * speedCount)
-        for (o, option) in scenario.options.enumerated() {
-            optionsByStream[option.region * speedCount + option.speed].append(o)
-        }
-        for k in optionsByStream.indices {
-            optionsByStream[k].sort {
-                let a = scenario.options[$0], b = scenario.options[$1]
-                let ca = a.unitCost(cube: 1), cb = b.unitCost(cube: 1)
-                return ca != cb ? ca < cb : $0 < $1
-            }
-        }
+        let optionsByStream = ScenarioIndex.fulfilmentOrder(scenario)
         var curve = scenario.arrivalCurve
         if curve.isEmpty || curve.reduce(0, +) <= 0 { curve = [Double](repeating: 1.0 / 24, count: 24) }
         let curveTotal = curve.reduce(0, +)

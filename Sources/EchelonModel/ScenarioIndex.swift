@@ -76,4 +76,24 @@ public struct ScenarioIndex: Sendable {
     @inlinable public func options(region: Int, speed: Int) -> Range<Int> {
         optionRanges[region * speedCount + speed]
     }
+
+    /// Option indices per (region, speed) at `region * speedCount + speed`, cheapest first for a
+    /// one-cubic-foot product, ties by option index: the order in which dynamic fulfilment tries nodes.
+    /// The planning core and the simulation both use it, so they always agree; it does not rely on
+    /// `Scenario.options` being sorted (scenarios built in code or changed by what-ifs may not be).
+    public static func fulfilmentOrder(_ scenario: Scenario) -> [[Int]] {
+        let speedCount = scenario.speeds.count
+        var order = [[Int]](repeating: [], count: scenario.regions.count * speedCount)
+        for (o, option) in scenario.options.enumerated() {
+            order[option.region * speedCount + option.speed].append(o)
+        }
+        for k in order.indices {
+            order[k].sort {
+                let a = scenario.options[$0].unitCost(cube: 1)
+                let b = scenario.options[$1].unitCost(cube: 1)
+                return a != b ? a < b : $0 < $1
+            }
+        }
+        return order
+    }
 }

@@ -41,13 +41,12 @@ struct SupplyRoutes {
     var anyVendorLane: [Int]
     /// Per size class: the node → node lane that feeds each node without a vendor lane, or -1.
     var upstreamLane: [SizeClass: [Int]]
-    /// Options per (region, speed), cheapest for one cubic foot first.
-    var optionsByStream: [[Int]]
+    /// Options per (region, speed) in fulfilment order (`ScenarioIndex.fulfilmentOrder`, as the core uses).
+    let optionsByStream: [[Int]]
 
     init(scenario: Scenario, index: ScenarioIndex) {
         self.scenario = scenario
         let nodeCount = scenario.nodes.count
-        let speedCount = scenario.speeds.count
         vendorLane = [Int](repeating: -1, count: max(1, scenario.vendors.count * nodeCount))
         anyVendorLane = [Int](repeating: -1, count: nodeCount)
         for (l, lane) in scenario.lanes.enumerated() {
@@ -81,17 +80,7 @@ struct SupplyRoutes {
             }
             upstreamLane[sizeClass] = lanes
         }
-        optionsByStream = [[Int]](repeating: [], count: scenario.regions.count * speedCount)
-        for (o, option) in scenario.options.enumerated() {
-            optionsByStream[option.region * speedCount + option.speed].append(o)
-        }
-        for k in optionsByStream.indices {
-            optionsByStream[k].sort {
-                let a = scenario.options[$0].unitCost(cube: 1)
-                let b = scenario.options[$1].unitCost(cube: 1)
-                return a != b ? a < b : $0 < $1
-            }
-        }
+        optionsByStream = ScenarioIndex.fulfilmentOrder(scenario)
     }
 
     /// The lane that replenishes `node` for `product` bought from `vendor`, or -1.
