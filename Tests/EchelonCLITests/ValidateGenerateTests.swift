@@ -26,17 +26,6 @@ private func removeTree(_ path: String) {
     rmdir(path)
 }
 
-private func exitCode(of arguments: [String]) -> Int32? {
-    do {
-        var command = try Echelon.parseAsRoot(arguments)
-        try command.run()
-        return 0
-    } catch let code as ExitCode {
-        return code.rawValue
-    } catch {
-        return nil
-    }
-}
 
 @Test func validateAcceptsTheBundledSamples() {
     #expect(exitCode(of: ["validate", BundledSample.tiny]) == 0)
