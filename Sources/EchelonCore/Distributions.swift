@@ -117,6 +117,64 @@ public struct LeadTimeDemand: Sendable, Hashable {
         }
     }
 
+    /// In-stock probability and E[on hand] for base stock S at a node whose requests spill over (go to
+    /// the next node, or are lost) when it is empty. Such a request orders no replenishment, so the
+    /// outstanding orders are the lead-time demand of the offered load truncated at S: for Poisson
+    /// demand this is Erlang's loss system, exact for any lead-time distribution, with in-stock
+    /// probability 1 − B(S, a) and on hand S − a·(1 − B(S, a)); for the other kinds the same
+    /// truncation of their distribution: F(S − 1)/F(S) and E[(S − D)⁺]/F(S).
+    @inlinable public func lossSystem(_ level: Int) -> (fillRate: Double, onHand: Double) {
+        if level <= 0 { return (0, 0) }
+        switch kind {
+        case .zero:
+            return (1, Double(level))
+        case .poisson:
+            // Erlang B by its recursion: stable for any load, no factorials.
+            var blocking = 1.0
+            for servers in 1...level {
+                let x = mean * blocking
+                blocking = x / (Double(servers) + x)
+            }
+            return (1 - blocking, max(0, Double(level) - mean * (1 - blocking)))
+        case .negativeBinomial:
+            var walker = PMFWalker(self)
+            var cumulative = 0.0
+            var previous = 0.0
+            var partialOnHand = 0.0
+            var j = 0
+            // After j steps: cumulative = F(j − 1), partialOnHand = Σ_{k<j} F(k) = E[(j − D)⁺].
+            while j <= level {
+                previous = cumulative
+                cumulative += walker.next()
+                if j < level { partialOnHand += cumulative }
+                j += 1
+                if cumulative > 1 - 1e-15 && j <= level {
+                    partialOnHand += Double(level - j) * cumulative
+                    previous = cumulative
+                    break
+                }
+            }
+            guard cumulative > 0 else { return (0, 0) }
+            return (min(1, previous / cumulative), partialOnHand / cumulative)
+        case .normal:
+            let sd = standardDeviation
+            let s = Double(level)
+            // Continuity-corrected as `baseStock`: F(S) ≈ Φ((S + ½ − m)/sd), F(S − 1) ≈ Φ((S − ½ − m)/sd),
+            // E[(S − D)⁺] ≈ (S − m)Φ(z) + sd·φ(z); far below the mean (Φ underflows) in logs and the
+            // tail form (S − m) + sd·φ(z)/Φ(z) ≈ sd/(−z).
+            let upper = (s + 0.5 - mean) / sd, lower = (s - 0.5 - mean) / sd
+            let fill = exp(logNormalCDF(lower) - logNormalCDF(upper))
+            let z = (s - mean) / sd
+            let onHand: Double
+            if upper > -30 {
+                onHand = ((s - mean) * normalCDF(z) + sd * normalPDF(z)) / normalCDF(upper)
+            } else {
+                onHand = sd / -z
+            }
+            return (min(1, fill), max(0, onHand))
+        }
+    }
+
     /// Expected backorders E[(D − S)⁺] = E[(S − D)⁺] − S + E[D].
     @inlinable public func expectedBackorders(_ level: Int) -> Double {
         max(0, baseStock(level).onHand - Double(max(0, level)) + mean)
@@ -166,6 +224,12 @@ public struct PMFWalker {
 
 @inlinable func normalCDF(_ z: Double) -> Double { 0.5 * erfc(-z / 2.0.squareRoot()) }
 @inlinable func normalPDF(_ z: Double) -> Double { exp(-0.5 * z * z) / (2 * Double.pi).squareRoot() }
+/// log Φ(z), accurate far into the lower tail (where Φ itself underflows): the asymptotic series there.
+@inlinable func logNormalCDF(_ z: Double) -> Double {
+    if z > -30 { return log(normalCDF(z)) }
+    let inverseSquare = 1 / (z * z)
+    return -0.5 * z * z - log(-z) - 0.5 * log(2 * Double.pi) + log1p(-inverseSquare + 3 * inverseSquare * inverseSquare)
+}
 
 /// Inverse of the standard normal CDF (Acklam's rational approximation refined by one Halley step).
 public func normalQuantile(_ p: Double) -> Double {

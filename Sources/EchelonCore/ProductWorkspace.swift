@@ -39,6 +39,9 @@ final class ProductWorkspace {
     let ltdMean: UnsafeMutablePointer<Double>
     let ltdVariance: UnsafeMutablePointer<Double>
     let exactDistribution: UnsafeMutablePointer<Bool>
+    /// Whether the node supplies no other node: every request it sees is a customer's, which spills over
+    /// to the next node when it is empty (the loss form, `LeadTimeDemand.lossSystem`).
+    let spills: UnsafeMutablePointer<Bool>
     let holdTrue: UnsafeMutablePointer<Double>
     let holdPriced: UnsafeMutablePointer<Double>
     let leadBaseMean: UnsafeMutablePointer<Double>
@@ -99,6 +102,8 @@ final class ProductWorkspace {
         baseStock.initialize(repeating: 0, count: n)
         exactDistribution = .allocate(capacity: n)
         exactDistribution.initialize(repeating: true, count: n)
+        spills = .allocate(capacity: n)
+        spills.initialize(repeating: true, count: n)
         fill = zeros(n); load = zeros(n); totalDemand = zeros(n); served = zeros(n); inbound = zeros(n)
         onHand = zeros(n); backorders = zeros(n); leadMean = zeros(n); ltdMean = zeros(n); ltdVariance = zeros(n)
         holdTrue = zeros(n); holdPriced = zeros(n); leadBaseMean = zeros(n); leadBaseVariance = zeros(n)
@@ -133,6 +138,7 @@ final class ProductWorkspace {
         stockedChainEnd.deallocate()
         baseStock.deallocate()
         exactDistribution.deallocate()
+        spills.deallocate()
     }
 
     var template: ProductTemplate { model.templates[templateIndex] }
@@ -157,6 +163,7 @@ final class ProductWorkspace {
         let handling = scenario.costs.transferHandlingPerCubicFoot
         for i in 0..<nodeCount {
             cachedLevel[i] = -1
+            spills[i] = t.childOffsets[i + 1] == t.childOffsets[i]
             let n = Int(t.nodes[i])
             let node = scenario.nodes[n]
             holdTrue[i] = unitHolding * node.holdingMultiplier
@@ -274,7 +281,10 @@ final class ProductWorkspace {
                 for ci in Int(t.childOffsets[i])..<Int(t.childOffsets[i + 1]) { childInbound += inbound[Int(t.childList[ci])] }
                 served[i] = load[i] * fill[i]
                 inbound[i] = served[i] + childInbound
-                totalDemand[i] = load[i] + childInbound
+                // A request that spills over orders nothing here: a supplier's stock turns over with what it
+                // ships and what its children receive (λ·A + replenishment), and a node that supplies no
+                // one is sized against its offered load λ in the loss form below.
+                totalDemand[i] = spills[i] ? load[i] : inbound[i]
                 i -= 1
             }
             // Stock, from the suppliers down: a child waits transit plus its supplier's delay EBO/λ.
@@ -298,12 +308,12 @@ final class ProductWorkspace {
                     // (its log1p was 8 % of the solve).
                     newFill = 0
                     onHand[i] = 0
-                    backorders[i] = max(0, mean)
+                    backorders[i] = spills[i] ? 0 : max(0, mean)
                     exactDistribution[i] = true
                 } else {
                     if cachedLevel[i] != level || cachedMean[i] != mean || cachedVariance[i] != variance {
                         let distribution = LeadTimeDemand(mean: mean, variance: variance)
-                        let (fillAtLevel, stock) = distribution.baseStock(level)
+                        let (fillAtLevel, stock) = spills[i] ? distribution.lossSystem(level) : distribution.baseStock(level)
                         cachedLevel[i] = level
                         cachedMean[i] = mean
                         cachedVariance[i] = variance
@@ -316,7 +326,8 @@ final class ProductWorkspace {
                     newFill = cachedFill[i]
                     let stock = cachedOnHand[i]
                     onHand[i] = stock
-                    backorders[i] = max(0, stock - Double(level) + mean)
+                    // Only a supplier's backorders delay anyone (its children); a spill-over node has none.
+                    backorders[i] = spills[i] ? 0 : max(0, stock - Double(level) + mean)
                 }
                 let damped = iteration < 20 ? newFill : 0.5 * (newFill + fill[i])
                 change = max(change, abs(damped - fill[i]))
@@ -438,8 +449,13 @@ final class ProductWorkspace {
             return (best, cost(best) - cost(current))
         case .normal:
             let m = distribution.mean, sd = distribution.standardDeviation
+            let lossForm = spills[i]
             func cost(_ s: Int) -> Double {
                 if s <= 0 { return 0 }
+                if lossForm {
+                    let (fillAtLevel, stock) = distribution.lossSystem(s)
+                    return h * stock - g * fillAtLevel
+                }
                 let level = Double(s)
                 return h * StandardNormal.expectedShortfallBelow(level, mean: m, sd: sd)
                     - g * normalCDF((level - 0.5 - m) / sd)
@@ -465,6 +481,20 @@ final class ProductWorkspace {
                     best = s
                 }
             }
+            // The bisection follows the backorder form's marginal; the loss form's optimum sits a few
+            // units away at most, so a short descent on its own cost finishes the search.
+            if lossForm && best > 0 {
+                for direction in [1, -1] {
+                    var steps = 0
+                    while steps < 64, best + direction > 0 {
+                        let c = cost(best + direction)
+                        if c >= bestCost { break }
+                        bestCost = c
+                        best += direction
+                        steps += 1
+                    }
+                }
+            }
             return (best, bestCost - cost(current))
         case .poisson, .negativeBinomial:
             var walker = PMFWalker(distribution)
@@ -474,11 +504,15 @@ final class ProductWorkspace {
             var bestCost = 0.0
             var currentCost = 0.0
             var level = 0
+            let lossForm = spills[i]
             while level < 10_000_000 {
                 cumulative += walker.next()
                 stock += cumulative
                 level += 1
-                let c = h * stock - g * cumulative
+                // Here cumulative = F(S − 1) and stock = E[(S − D)⁺]; the loss form divides both by
+                // F(S) = F(S − 1) + P(D = S), the walker's next probability.
+                let truncation = lossForm ? cumulative + walker.current : 1
+                let c = truncation > 0 ? (h * stock - g * cumulative) / truncation : 0
                 if level == current { currentCost = c }
                 if c < bestCost {
                     bestCost = c
@@ -486,7 +520,7 @@ final class ProductWorkspace {
                 }
                 if level >= current {
                     // Every higher level costs at least h·E[on hand] − max(g, 0), and on hand only grows.
-                    if h * stock - max(g, 0) >= bestCost { break }
+                    if h * stock / truncation - max(g, 0) >= bestCost { break }
                     if cumulative > 1 - 1e-15 && (h > 0 || level > best) { break }
                 }
             }

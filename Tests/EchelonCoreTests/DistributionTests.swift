@@ -17,6 +17,73 @@ func negativeBinomialPMF(_ k: Int, mean m: Double, variance v: Double) -> Double
     return exp(logCoefficient + logPowers)
 }
 
+/// Erlang's loss formula from its definition: B(S, a) = (aˢ/S!) / Σ_{k≤S} aᵏ/k!, in logs; a node with
+/// base stock S whose requests spill over when it is empty fills 1 − B and holds S − a·(1 − B) on average.
+func erlangLoss(level: Int, load a: Double) -> (fill: Double, onHand: Double) {
+    if level <= 0 { return (0, 0) }
+    let logTerms = (0...level).map { Double($0) * log(a) - lgamma(Double($0) + 1) }
+    let top = logTerms.max()!
+    let total = logTerms.reduce(0) { $0 + exp($1 - top) }
+    let blocking = exp(logTerms[level] - top) / total
+    return (1 - blocking, Double(level) - a * (1 - blocking))
+}
+
+@Test func poissonLossSystemIsErlangB() {
+    for mean in [0.05, 0.3, 2.5, 17.0, 120.0, 390.0] {
+        let distribution = LeadTimeDemand(mean: mean, variance: mean)
+        #expect(distribution.kind == .poisson)
+        for level in [0, 1, 2, 3, Int(mean / 2), Int(mean), Int(mean + 3 * mean.squareRoot()) + 1] {
+            let expected = erlangLoss(level: level, load: mean)
+            let (fill, onHand) = distribution.lossSystem(level)
+            #expect(abs(fill - expected.fill) < 1e-12, "mean \(mean) level \(level)")
+            #expect(abs(onHand - expected.onHand) < 1e-9 * max(1, onHand), "mean \(mean) level \(level)")
+        }
+    }
+    // A published value: B(10, 5) = 0.0183846 (Erlang B tables).
+    #expect(abs(1 - LeadTimeDemand(mean: 5, variance: 5).lossSystem(10).fillRate - 0.0183846) < 5e-8)
+}
+
+/// For a negative binomial the loss form truncates its own distribution at S (the Poisson case above
+/// is the same rule): F(S − 1)/F(S) and E[(S − D)⁺]/F(S), here from the definition of the pmf.
+@Test func negativeBinomialLossSystemIsTheTruncatedDistribution() {
+    let mean = 6.0, variance = 15.0
+    let distribution = LeadTimeDemand(mean: mean, variance: variance)
+    for level in [1, 2, 5, 9, 20] {
+        var below = 0.0, through = 0.0, shortfall = 0.0
+        for k in 0...level {
+            let probability = negativeBinomialPMF(k, mean: mean, variance: variance)
+            if k < level { below += probability }
+            through += probability
+            shortfall += Double(level - k) * probability
+        }
+        let (fill, onHand) = distribution.lossSystem(level)
+        #expect(abs(fill - below / through) < 1e-12, "level \(level)")
+        #expect(abs(onHand - shortfall / through) < 1e-9, "level \(level)")
+    }
+}
+
+/// Where the normal takes over, its loss form against Erlang B from the definition, over base stocks
+/// from well below the mean (where Φ underflows without the tail form) to the mean + 4 sd.
+@Test func normalLossSystemErrorIsSmallWhereUsed() {
+    for mean in [401.0, 2500.0] {
+        let distribution = LeadTimeDemand(mean: mean, variance: mean)
+        #expect(distribution.kind == .normal)
+        var worstFill = 0.0, worstOnHand = 0.0
+        for level in stride(from: 1, through: Int(mean + 4 * mean.squareRoot()), by: max(1, Int(mean) / 40)) {
+            let expected = erlangLoss(level: level, load: mean)
+            let (fill, onHand) = distribution.lossSystem(level)
+            #expect(fill.isFinite && onHand.isFinite)
+            if level >= Int(mean) {
+                worstFill = max(worstFill, abs(fill - expected.fill))
+                worstOnHand = max(worstOnHand, abs(onHand - expected.onHand) / max(1, expected.onHand))
+            }
+        }
+        print("normal loss form: mean \(mean): worst fill-rate error \(worstFill), relative on-hand error \(worstOnHand)")
+        #expect(worstFill < 0.01)
+        #expect(worstOnHand < 0.01)
+    }
+}
+
 @Test func poissonBaseStockMatchesClosedForms() {
     for mean in [0.3, 2.5, 17.0, 120.0] {
         let distribution = LeadTimeDemand(mean: mean, variance: mean)

@@ -3,8 +3,9 @@ import Foundation
 import Testing
 @testable import EchelonCore
 
-/// One FC, one region, Poisson demand, deterministic lead time: the evaluator's fill rate and on hand
-/// are the Poisson base-stock closed forms, and every cost term follows from them.
+/// One FC, one region, Poisson demand, deterministic lead time, lost sales: a request that finds the FC
+/// empty is lost and orders nothing, so the FC is Erlang's loss system: the evaluator's fill rate and on
+/// hand are Erlang B's closed forms, and every cost term follows from them.
 @Test func singleNodeEvaluationIsThePoissonBaseStock() {
     let scenario = TestScenarios.separable(storage: [.infinity], products: [(2.5, 0.4, 50, [1])], leadTime: 3)
     let evaluator = ProductEvaluator(scenario: scenario)
@@ -12,11 +13,7 @@ import Testing
     let mean = 2.5 * leadTime
     for level in [0, 4, 8, 12] {
         let result = evaluator.evaluate(product: 0, vendorChoice: 0, baseStock: [0: level])
-        var fill = 0.0, onHand = 0.0
-        for k in 0..<level {
-            fill += poissonPMF(k, mean)
-            onHand += Double(level - k) * poissonPMF(k, mean)
-        }
+        let (fill, onHand) = erlangLoss(level: level, load: mean)
         let node = result.nodes[0]
         #expect(abs(node.fillRate - fill) < 1e-12)
         #expect(abs(node.expectedOnHand - onHand) < 1e-9)
@@ -50,7 +47,8 @@ import Testing
     // The DC's demand: its own customers plus what its children receive.
     let children = [2, 3, 6].compactMap { byNode[$0] }
     #expect(children.count == 3)
-    let dcRate = dc.load + children.reduce(0) { $0 + $1.inboundPerDay }
+    // Only what the DC ships turns over its stock: its customers' requests that find it empty spill over.
+    let dcRate = dc.outboundPerDay + children.reduce(0) { $0 + $1.inboundPerDay }
     let dcLead = scenario.productVendors[0].leadTimeMean + 2  // vendor V-A → DC-E transit 2
     #expect(abs(dc.leadTimeDays - dcLead) < 1e-12)
     let dcMean = dcRate * dcLead
@@ -59,11 +57,8 @@ import Testing
     let delay = backorders / dcRate
     for child in children {
         #expect(abs(child.leadTimeDays - (1 + delay)) < 1e-9, "node \(child.node)")
-        // And the child's own stock is the Poisson base stock of its load over that lead time.
-        let level = child.baseStock
-        let mean = (child.load + 0) * child.leadTimeDays
-        var fill = 0.0
-        for k in 0..<level { fill += poissonPMF(k, mean) }
+        // And the child's own stock is Erlang's loss system for its load over that lead time.
+        let fill = erlangLoss(level: child.baseStock, load: child.load * child.leadTimeDays).fill
         #expect(abs(child.fillRate - fill) < 1e-9)
     }
 }

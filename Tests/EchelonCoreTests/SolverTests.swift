@@ -4,11 +4,11 @@ import Testing
 @testable import EchelonCore
 
 /// Independent exact solution of the separable instance: for each node, bisection on its storage price
-/// until the products' exhaustive best base stocks fit; costs from the Poisson closed forms.
+/// until the products' exhaustive best base stocks fit; costs from Erlang's loss formula (lost sales).
 struct SeparableOracle {
     let scenario: Scenario
 
-    /// Cost and cube of product p at node n with base stock s at storage price mu (Poisson lead-time demand).
+    /// Cost and cube of product p at node n with base stock s at storage price mu (Poisson demand, lost sales).
     func term(product p: Int, node n: Int, level: Int, price mu: Double) -> (cost: Double, cube: Double) {
         let item = scenario.products[p]
         let share = scenario.profiles[Int(item.profile)].shares.filter { Int($0.region) == n }.reduce(0) { $0 + $1.share }
@@ -17,11 +17,7 @@ struct SeparableOracle {
         let vendor = scenario.productVendors[Int(item.vendors.lowerBound)]
         let lane = scenario.lanes.first { $0.destination == n }!
         let mean = rate * (vendor.leadTimeMean + lane.transitMean)
-        var fill = 0.0, onHand = 0.0
-        for k in 0..<level {
-            fill += poissonPMF(k, mean)
-            onHand += Double(level - k) * poissonPMF(k, mean)
-        }
+        let (fill, onHand) = erlangLoss(level: level, load: mean)
         let option = scenario.options.first { $0.region == n }!
         let hold = item.unitCost * item.holdingRate / 365 * scenario.nodes[n].holdingMultiplier
         let serve = option.unitCost(cube: item.cube) + item.cube * lane.costPerCubicFoot
