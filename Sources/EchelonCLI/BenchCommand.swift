@@ -38,7 +38,7 @@ struct BenchCommand: ParsableCommand {
     var timeLimit: Double = 120
 
     @Option(help: "How the master moves prices.")
-    var method: MasterMethod = .subgradient
+    var method: MasterMethod = .adaptive
 
     @Option(name: .customLong("sim-replications"), help: "Replications of the simulation case (365 days each; 0 skips it).")
     var simReplications: Int = 10

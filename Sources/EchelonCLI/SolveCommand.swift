@@ -43,8 +43,8 @@ struct SolveCommand: ParsableCommand {
     @Option(help: "Worker threads (0: every core).")
     var threads: Int = 0
 
-    @Option(help: "How the master moves prices: subgradient (default, Polyak steps) or volume.")
-    var method: MasterMethod = .subgradient
+    @Option(help: "How the master moves prices: adaptive (default: a step per price), subgradient (Polyak steps) or volume.")
+    var method: MasterMethod = .adaptive
 
     func validate() throws {
         guard gap >= 0 else { throw ValidationError("--gap must be ≥ 0, got \(gap)") }
@@ -95,7 +95,10 @@ struct SolveCommand: ParsableCommand {
         lines.append("Solved \(scenario.products.count) products × \(scenario.nodes.count) nodes in \(format(result.seconds, 2)) s, \(result.iterations) iterations on \(result.threads) threads (stopped: \(result.stopReason.rawValue))")
         lines.append("cost per day \(format(c.total, 2)): purchase \(format(c.purchase, 2)), inbound \(format(c.inboundTransport, 2)), holding \(format(c.holding, 2)), outbound \(format(c.outboundShipping, 2)), misses \(format(c.missPenalty, 2)), transfers \(format(c.transfer, 2))")
         let gap = result.gap.isFinite ? format(result.gap * 100, 3) + " %" : "—"
-        lines.append("dual bound \(format(result.dualBound, 2)), gap \(gap), bound \(result.certified ? "certified" : "not certified (heuristic subproblems)")")
+        // A heuristic subproblem can miss its minimum, so an uncertified bound can sit above a plan found.
+        let below = !result.certified && result.gap.isFinite && result.costs.total < result.dualBound
+            ? "; the plan costs less than this bound, so here it bounds nothing" : ""
+        lines.append("dual bound \(format(result.dualBound, 2)), gap \(gap), bound \(result.certified ? "certified" : "not certified (heuristic subproblems)")\(below)")
         for (s, speed) in scenario.speeds.enumerated() {
             lines.append("\(speed.id): fill rate \(format(result.speeds[s].plannedFillRate * 100, 2)) % (target \(format(speed.targetFillRate * 100, 2)) %), price \(format(result.speeds[s].price, 4))")
         }

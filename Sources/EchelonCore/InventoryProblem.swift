@@ -116,6 +116,19 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
 
     var resourceCount: Int { 3 * nodeCount + speedCount }
 
+    /// Relative margins the prices steer inside the limits by: the relaxation's use swings by about a
+    /// percent around where the prices steer it once they settle, and the repair is far cheaper from a
+    /// plan that is almost feasible than from one that is just over. A network fill rate is steered 2 %
+    /// of its allowed misses inside its target (0.3 points for an 85 % target).
+    static let capacityMargin = 0.01
+    static let serviceMargin = 0.02
+
+    var steeringLimits: [Double] {
+        limits.enumerated().map { r, limit in
+            limit * (1 - (r >= 3 * nodeCount ? Self.serviceMargin : Self.capacityMargin))
+        }
+    }
+
     /// Product evaluations and fixed-point sweeps over every worker so far.
     var evaluationCounts: (evaluations: Int, sweeps: Int) {
         workspaces.reduce((0, 0)) { ($0.0 + $1.evaluationCount, $0.1 + $1.sweepCount) }
@@ -257,7 +270,9 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 let offset = offsets[p]
                 let warmStocks: ArraySlice<Int32>? =
                     warm ? ArraySlice(UnsafeBufferPointer(start: current.stocks.pointer + offset, count: template.nodeCount)) : nil
-                let result = w.solveSubproblem(product: p, prices: prices, warmVendor: nil, warmStocks: warmStocks, polishSuppliers: polish)
+                let warmVendor = warm && current.vendor[p] >= 0 ? Int(current.vendor[p]) : nil
+                let result = w.solveSubproblem(
+                    product: p, prices: prices, warmVendor: warmVendor, warmStocks: warmStocks, polishSuppliers: polish)
                 current.record(w, product: p, offset: offset, vendorChoice: result.vendorChoice)
                 current.pricedCost[p] = result.pricedCost
                 current.exact[p] = result.exact
@@ -358,8 +373,9 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 var candidates: [Int] = []
                 if isService {
                     if template.speedShare[speed] <= 0 { continue }
-                    // The node that sees the most on-time demand of the speed go unserved.
-                    if let node = mostMissedNode(w, product: p, speed: speed, offset: offset) { candidates = [node] }
+                    // The nodes that see the most on-time demand of the speed go unserved (several: the
+                    // first may have no room left).
+                    candidates = mostMissedNodes(w, product: p, speed: speed, offset: offset, count: 3)
                 } else {
                     for i in 0..<template.nodeCount where Int(template.nodes[i]) == targetNode && repaired.stocks[offset + i] > 0 {
                         candidates.append(i)
@@ -417,8 +433,9 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         return moves
     }
 
-    /// The local node where the most on-time demand of `speed` passes unserved at the repaired plan.
-    private func mostMissedNode(_ w: ProductWorkspace, product p: Int, speed: Int, offset: Int) -> Int? {
+    /// The `count` local nodes where the most on-time demand of `speed` passes unserved at the repaired
+    /// plan, most first.
+    private func mostMissedNodes(_ w: ProductWorkspace, product p: Int, speed: Int, offset: Int, count: Int) -> [Int] {
         let template = model.templates[Int(model.templateOfProduct[p])]
         w.prepare(product: p, vendorChoice: Int(repaired.vendor[p]), prices: nil)
         for i in 0..<w.nodeCount { w.baseStock[i] = Int(repaired.stocks[offset + i]) }
@@ -433,9 +450,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 reach *= 1 - w.fill[i]
             }
         }
-        var best: Int? = nil
-        for i in 0..<w.nodeCount where missedAt[i] > 1e-12 && (best == nil || missedAt[i] > missedAt[best!]) { best = i }
-        return best
+        let missing = (0..<w.nodeCount).filter { missedAt[$0] > 1e-12 }
+        return Array(missing.sorted { missedAt[$0] != missedAt[$1] ? missedAt[$0] > missedAt[$1] : $0 < $1 }.prefix(count))
     }
 
     /// A product's use of every constraint in the workspace's evaluation (dense; only for the repair).

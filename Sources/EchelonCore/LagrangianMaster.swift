@@ -8,6 +8,11 @@ import Dispatch
 public protocol DecomposableProblem: AnyObject {
     /// Right-hand sides of the relaxed constraints; `.infinity` marks one that never binds.
     var limits: [Double] { get }
+    /// The limits the prices steer towards while the relaxation is not exact: `limits`, or a little
+    /// inside them, so that the relaxation's solutions near convergence, which swing around what they
+    /// steer to, mostly fit the true limits. The dual bound is always computed against the true
+    /// `limits`, so it stays valid.
+    var steeringLimits: [Double] { get }
     /// Minimises every block at `prices` and remembers the solution as "the relaxation's".
     func relax(prices: [Double]) -> Relaxation
     /// A primal solution built from the last relaxation's and made to fit the limits where it can.
@@ -19,6 +24,8 @@ public protocol DecomposableProblem: AnyObject {
 }
 
 extension DecomposableProblem {
+    public var steeringLimits: [Double] { limits }
+
     /// Problems whose repair is quick ignore the deadline.
     public func repair(deadline: UInt64) -> PrimalCandidate { repair() }
 }
@@ -58,6 +65,12 @@ public enum MasterMethod: String, Sendable, CaseIterable {
     /// Barahona–Anbil volume algorithm: steps along the violation of an averaged primal, from the best
     /// dual point, with green/yellow/red step control.
     case volume
+    /// Projected subgradient with one step size per price (sign-based, Rprop-style): a price whose
+    /// constraint keeps the same side of its limit moves 1.2× further each time, one whose constraint
+    /// crosses its limit steps back half as far. Constraints of very different sensitivity (a storage
+    /// limit a few products fill, a network fill rate every product touches) each find their own scale;
+    /// the first step of each price is the Polyak step.
+    case adaptive
 }
 
 public struct MasterOptions: Sendable {
@@ -71,7 +84,7 @@ public struct MasterOptions: Sendable {
     /// Relative violation tolerated as feasible.
     public var feasibilityTolerance: Double
     public init(
-        method: MasterMethod = .subgradient, gap: Double = 0.005, maxIterations: Int = 200, timeLimit: Double = 60,
+        method: MasterMethod = .adaptive, gap: Double = 0.005, maxIterations: Int = 200, timeLimit: Double = 60,
         repairInterval: Int = 5, feasibilityTolerance: Double = 1e-9
     ) {
         self.method = method
@@ -135,6 +148,7 @@ public enum LagrangianMaster {
             return max(minimum, (clockStart &+ limitNanoseconds) &- min(reserve, limitNanoseconds))
         }
         let limits = problem.limits
+        let steering = problem.steeringLimits
         let count = limits.count
         precondition(start.count == count, "start prices must match the constraints")
         let active = limits.map { $0.isFinite }
@@ -147,8 +161,11 @@ public enum LagrangianMaster {
             for i in 0..<count where active[i] { value -= p[i] * limits[i] }
             return value
         }
+        // Exact relaxations steer to the limits themselves (the margin would only cost optimality);
+        // heuristic ones, whose use swings, to the problem's steering limits.
+        var steerTo = limits
         func subgradient(_ use: [Double]) -> [Double] {
-            (0..<count).map { active[$0] ? (use[$0] - limits[$0]) / scale[$0] : 0 }
+            (0..<count).map { active[$0] ? (use[$0] - steerTo[$0]) / scale[$0] : 0 }
         }
         func violation(_ use: [Double]) -> Double {
             var worst = 0.0
@@ -172,6 +189,7 @@ public enum LagrangianMaster {
         var iteration = 0
         var stopReason = StopReason.iterationLimit
         var repairedThisIteration = false
+        var closestSinceRepair = Double.infinity
 
         // Subgradient state.
         var theta = 1.0
@@ -184,6 +202,10 @@ public enum LagrangianMaster {
         var greens = 0, yellows = 0, reds = 0
         var lastDirection = [Double](repeating: 0, count: count)
         var step = 0.0
+        // Adaptive state: each price's step (scaled units, 0 until its constraint is first violated) and
+        // the side of the limit its constraint was on last time (+1 over, −1 under, 0 unknown).
+        var priceStep = [Double](repeating: 0, count: count)
+        var lastSide = [Double](repeating: 0, count: count)
 
         while true {
             if cancel() {
@@ -193,6 +215,7 @@ public enum LagrangianMaster {
             iteration += 1
             let p = prices(point)
             let relaxation = problem.relax(prices: p)
+            steerTo = relaxation.exact ? limits : steering
             let value = dualValue(relaxation, p)
             let g = subgradient(relaxation.use)
             if value > bestDual {
@@ -204,12 +227,15 @@ public enum LagrangianMaster {
             repairedThisIteration = false
             // Repairing a plan far from feasible is costly and rarely wins: repair when the relaxation is
             // feasible, or periodically once it is within 20 % of every limit.
-            let due = iteration % max(1, options.repairInterval) == 0 && worst < 0.2
+            // Also whenever the relaxation is the closest to feasible since the last repair.
+            let due = (iteration % max(1, options.repairInterval) == 0 || worst < closestSinceRepair) && worst < 0.2
+            closestSinceRepair = min(closestSinceRepair, worst)
             if worst <= options.feasibilityTolerance || due || options.repairInterval == 1 {
                 // Without a feasible plan yet, this repair leaves the final one its reserve.
                 let candidate = problem.repair(
                     deadline: repairDeadline(minimumSeconds: 0, reserveSeconds: bestPrimal.isFinite ? 0 : finalRepairReserve))
                 repairedThisIteration = true
+                closestSinceRepair = worst
                 if violation(candidate.use) <= options.feasibilityTolerance && candidate.cost < bestPrimal {
                     bestPrimal = candidate.cost
                     primalUse = candidate.use
@@ -235,6 +261,29 @@ public enum LagrangianMaster {
                 let n2 = norm2(direction)
                 step = n2 > 0 ? theta * max(0, target - value) / n2 : 0
                 for i in 0..<count where active[i] { point[i] = max(0, point[i] + step * direction[i]) }
+            case .adaptive:
+                let direction = projected(g, at: point)
+                let n2 = norm2(direction)
+                let polyak = n2 > 0 ? max(0, target - value) / n2 : 0
+                var largest = 0.0
+                for i in 0..<count where active[i] {
+                    let side: Double = g[i] > 0 ? 1 : g[i] < 0 ? -1 : 0
+                    if side == 0 || (point[i] <= 0 && side < 0) {
+                        // At its limit, or slack at a zero price: nothing to do, and no change of side.
+                        continue
+                    }
+                    if priceStep[i] == 0 {
+                        priceStep[i] = polyak * abs(g[i])
+                    } else if side == -lastSide[i] {
+                        priceStep[i] *= 0.5
+                    } else {
+                        priceStep[i] *= 1.2
+                    }
+                    lastSide[i] = side
+                    point[i] = max(0, point[i] + side * priceStep[i])
+                    largest = max(largest, priceStep[i])
+                }
+                step = largest
             case .volume:
                 if iteration == 1 {
                     average = relaxation.use

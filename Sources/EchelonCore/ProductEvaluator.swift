@@ -116,7 +116,14 @@ extension ProductWorkspace {
         var bestCost = Double.infinity
         var bestStocks = [Int](repeating: 0, count: 0)
         var exact = true
-        for v in Int(vendors.lowerBound)..<Int(vendors.upperBound) {
+        // Between polishing relaxations a warm product keeps its vendor: a vendor changes with the prices
+        // of a whole chain, rarely from one small price step, and trying each costs a full search. (Not
+        // for separable products, whose exact solution keeps the bound certified.)
+        var candidates = Int(vendors.lowerBound)..<Int(vendors.upperBound)
+        if !polishSuppliers, !model.isSeparable(product: p), let warm = warmVendor, candidates.contains(warm) {
+            candidates = warm..<(warm + 1)
+        }
+        for v in candidates {
             prepare(product: p, vendorChoice: v, prices: prices)
             if let warm = warmStocks {
                 var j = warm.startIndex
@@ -128,21 +135,20 @@ extension ProductWorkspace {
                 for i in 0..<nodeCount { baseStock[i] = 0 }
             }
             resetFillGuess()
-            let cost = optimiseBaseStocks(warm: warmStocks != nil, polishSuppliers: polishSuppliers)
+            let cost = optimiseBaseStocks(polishSuppliers: polishSuppliers)
             exact = exact && lastOptimisationExact
             if cost < bestCost || bestVendor < 0 {
                 bestCost = cost
                 bestVendor = v
-                if vendors.count > 1 { bestStocks = Array(UnsafeBufferPointer(start: baseStock, count: nodeCount)) }
+                if candidates.count > 1 { bestStocks = Array(UnsafeBufferPointer(start: baseStock, count: nodeCount)) }
             }
         }
-        if vendors.count > 1 && bestVendor != Int(vendors.upperBound) - 1 {
+        if candidates.count > 1 && bestVendor != candidates.upperBound - 1 {
             prepare(product: p, vendorChoice: bestVendor, prices: prices)
             for i in 0..<nodeCount { baseStock[i] = bestStocks[i] }
             resetFillGuess()
             evaluate()
         }
-        _ = warmVendor
         return (bestVendor, bestCost, exact)
     }
 }

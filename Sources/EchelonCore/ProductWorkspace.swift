@@ -53,7 +53,16 @@ final class ProductWorkspace {
     let inboundPrice: UnsafeMutablePointer<Double>
     let storagePrice: UnsafeMutablePointer<Double>
     let gain: UnsafeMutablePointer<Double>
-    let savedFill: UnsafeMutablePointer<Double>
+    /// A saved evaluation (`saveState`/`restoreState`): the per-node results, per-speed service, scalars.
+    /// Restoring it undoes a rejected trial without evaluating the old levels again.
+    let savedNode: UnsafeMutablePointer<Double>
+    let savedExact: UnsafeMutablePointer<Bool>
+    let savedSpeed: UnsafeMutablePointer<Double>
+    private var savedCosts = CostBreakdown()
+    private var savedPricedCost = 0.0
+    private var savedLost = 0.0
+    private var savedAllExact = true
+    private static let savedNodeArrays = 10
     /// The last distribution terms computed per node, reused while its lead-time demand and base stock
     /// are unchanged (a stocked node fed only by unstocked ones sees the same moments every sweep).
     let cachedMean: UnsafeMutablePointer<Double>
@@ -108,7 +117,11 @@ final class ProductWorkspace {
         onHand = zeros(n); backorders = zeros(n); leadMean = zeros(n); ltdMean = zeros(n); ltdVariance = zeros(n)
         holdTrue = zeros(n); holdPriced = zeros(n); leadBaseMean = zeros(n); leadBaseVariance = zeros(n)
         replenishTrue = zeros(n); replenishPriced = zeros(n); laneCostPerUnit = zeros(n)
-        outboundPrice = zeros(n); inboundPrice = zeros(n); storagePrice = zeros(n); gain = zeros(n); savedFill = zeros(n)
+        outboundPrice = zeros(n); inboundPrice = zeros(n); storagePrice = zeros(n); gain = zeros(n)
+        savedNode = zeros(n * Self.savedNodeArrays)
+        savedExact = .allocate(capacity: n)
+        savedExact.initialize(repeating: true, count: n)
+        savedSpeed = zeros(speeds)
         positionServeTrue = zeros(positions); positionServePriced = zeros(positions); positionReach = zeros(positions)
         speedDemand = zeros(speeds); speedOnTime = zeros(speeds); missTrue = zeros(speeds); missPriced = zeros(speeds)
         cachedMean = zeros(n); cachedVariance = zeros(n); cachedFill = zeros(n); cachedOnHand = zeros(n)
@@ -127,7 +140,7 @@ final class ProductWorkspace {
     deinit {
         for pointer in [fill, load, totalDemand, served, inbound, onHand, backorders, leadMean, ltdMean, ltdVariance,
                         holdTrue, holdPriced, leadBaseMean, leadBaseVariance, replenishTrue, replenishPriced,
-                        laneCostPerUnit, outboundPrice, inboundPrice, storagePrice, gain, savedFill, positionServeTrue,
+                        laneCostPerUnit, outboundPrice, inboundPrice, storagePrice, gain, savedNode, savedSpeed, positionServeTrue,
                         positionServePriced, positionReach, speedDemand, speedOnTime, missTrue, missPriced, stockedChainReach,
                         cachedMean, cachedVariance, cachedFill, cachedOnHand] {
             pointer.deallocate()
@@ -138,6 +151,7 @@ final class ProductWorkspace {
         stockedChainEnd.deallocate()
         baseStock.deallocate()
         exactDistribution.deallocate()
+        savedExact.deallocate()
         spills.deallocate()
     }
 
@@ -528,13 +542,42 @@ final class ProductWorkspace {
         }
     }
 
+    /// The evaluated state's per-node arrays, in the order `saveState` stores them.
+    private var stateArrays: [UnsafeMutablePointer<Double>] {
+        [fill, load, totalDemand, served, inbound, onHand, backorders, leadMean, ltdMean, ltdVariance]
+    }
+
+    /// Saves the last evaluation (not the base stocks, which the caller keeps).
+    func saveState() {
+        let k = nodeCount
+        for (a, array) in stateArrays.enumerated() { (savedNode + a * k).update(from: array, count: k) }
+        savedExact.update(from: exactDistribution, count: k)
+        savedSpeed.update(from: speedOnTime, count: speedCount)
+        savedCosts = costs
+        savedPricedCost = pricedCost
+        savedLost = lost
+        savedAllExact = allExact
+    }
+
+    /// Returns to the evaluation saved last; the caller puts back the base stocks it was made with.
+    func restoreState() {
+        let k = nodeCount
+        for (a, array) in stateArrays.enumerated() { array.update(from: savedNode + a * k, count: k) }
+        exactDistribution.update(from: savedExact, count: k)
+        speedOnTime.update(from: savedSpeed, count: speedCount)
+        costs = savedCosts
+        pricedCost = savedPricedCost
+        lost = savedLost
+        allExact = savedAllExact
+    }
+
     /// Minimises the priced cost over base stocks for the prepared vendor, from the current base stocks.
     /// Marginal analysis: with every other node held, each node's cost is holding·E[on hand] − gain·A;
     /// the node whose best level promises the largest saving moves, the full model confirms it (or the
     /// move is rejected), and the gains are recomputed. Then local moves on the nodes that supply others.
     /// Returns the priced cost; the workspace holds the evaluated optimum.
     @discardableResult
-    func optimiseBaseStocks(maxEvaluations: Int = 80, warm: Bool = false, polishSuppliers: Bool = true) -> Double {
+    func optimiseBaseStocks(maxEvaluations: Int = 80, polishSuppliers: Bool = true) -> Double {
         let t = model.templates[templateIndex]
         let k = nodeCount
         var cost = evaluate()
@@ -557,8 +600,8 @@ final class ProductWorkspace {
             }
             if batchSize == 0 { break search }
             if batchSize > 1 {
+                saveState()
                 for j in 0..<k {
-                    savedFill[j] = fill[j]
                     oldLevels[j] = baseStock[j]
                     if batchLevels[j] >= 0 { baseStock[j] = batchLevels[j] }
                 }
@@ -568,12 +611,8 @@ final class ProductWorkspace {
                     cost = c
                     continue search
                 }
-                for j in 0..<k {
-                    baseStock[j] = oldLevels[j]
-                    fill[j] = savedFill[j]
-                }
-                cost = evaluate()
-                evaluations += 1
+                for j in 0..<k { baseStock[j] = oldLevels[j] }
+                restoreState()
             }
             while evaluations < maxEvaluations {
                 var bestNode = -1, bestTarget = 0
@@ -588,7 +627,7 @@ final class ProductWorkspace {
                 }
                 if bestNode < 0 { break search }
                 let old = baseStock[bestNode]
-                for j in 0..<k { savedFill[j] = fill[j] }
+                saveState()
                 baseStock[bestNode] = bestTarget
                 let c = evaluate()
                 evaluations += 1
@@ -598,52 +637,88 @@ final class ProductWorkspace {
                 }
                 // The full model disagrees: keep the old level and the old state, try the next node.
                 baseStock[bestNode] = old
-                for j in 0..<k { fill[j] = savedFill[j] }
-                cost = evaluate()
-                evaluations += 1
+                restoreState()
                 rejected[bestNode] = true
             }
         }
         if !t.separable && polishSuppliers {
             // The marginal step ignores a supplier's effect on its children's lead times, so nodes that
-            // supply others are searched on the full model.
+            // supply others are searched on a model of exactly that effect, suppliers first.
+            var moved = false
             for i in 0..<k where t.childOffsets[i + 1] > t.childOffsets[i] {
-                // From a warm start a supplier's level rarely moves far: a short probe is enough.
-                cost = patternSearch(node: i, cost: cost, maxEvaluations: warm ? 3 : 12)
+                let before = cost
+                cost = supplierSearch(node: i, cost: cost)
+                if cost < before { moved = true }
+            }
+            // A supplier that moved changes its children's lead times: their levels are searched again.
+            if moved && evaluations < maxEvaluations {
+                return optimiseBaseStocks(maxEvaluations: maxEvaluations - evaluations, polishSuppliers: false)
             }
         }
         return cost
     }
 
-    /// Steps of shrinking size up and down on one node's base stock, each checked on the full model.
-    private func patternSearch(node i: Int, cost start: Double, maxEvaluations: Int) -> Double {
-        var cost = start
-        var step = max(1, Int(ltdMean[i].squareRoot() / 2))
-        var evaluations = 0
-        var changed = false
-        while step >= 1 && evaluations < maxEvaluations {
+    /// Priced cost, up to a constant, of supplier i at base stock `level` with every load held: its own
+    /// holding and the value of its own fill rate, and the same for its stocked children, whose lead
+    /// times carry its delay EBO/λ (METRIC). Costs O(children), where a full evaluation walks every chain
+    /// position a dozen times.
+    private func supplierPredictedCost(_ i: Int, level: Int) -> Double {
+        let t = model.templates[templateIndex]
+        let own = LeadTimeDemand(mean: ltdMean[i], variance: ltdVariance[i])
+        let (ownFill, ownStock) = own.baseStock(level)
+        let ownBackorders = max(0, ownStock - Double(max(0, level)) + own.mean)
+        var cost = holdPriced[i] * ownStock - gain[i] * ownFill
+        let rate = totalDemand[i]
+        let delay = rate > 1e-12 ? ownBackorders / rate : 0
+        for ci in Int(t.childOffsets[i])..<Int(t.childOffsets[i + 1]) {
+            let c = Int(t.childList[ci])
+            let childLevel = baseStock[c]
+            if childLevel <= 0 { continue }
+            let childRate = totalDemand[c]
+            let lead = leadBaseMean[c] + delay
+            let distribution = LeadTimeDemand(
+                mean: childRate * lead, variance: childRate * vmr * lead + childRate * childRate * leadBaseVariance[c])
+            let (childFill, childStock) = spills[c] ? distribution.lossSystem(childLevel) : distribution.baseStock(childLevel)
+            cost += holdPriced[c] * childStock - gain[c] * childFill
+        }
+        return cost
+    }
+
+    /// Supplier i's base stock by a pattern search (steps growing while they pay, halving when they do
+    /// not) on the predicted cost, then one full evaluation of the best level found, kept only when the
+    /// full model agrees it is cheaper. Returns the priced cost of the state left in the workspace.
+    private func supplierSearch(node i: Int, cost start: Double) -> Double {
+        computeGains()
+        let current = baseStock[i]
+        var level = current
+        var predicted = supplierPredictedCost(i, level: level)
+        let largest = max(1, Int(ltdMean[i] + 8 * ltdVariance[i].squareRoot()) + 1)
+        var step = max(1, Int(ltdVariance[i].squareRoot() / 2))
+        var trials = 0
+        while step >= 1 && trials < 80 {
             var moved = false
             for direction in [1, -1] {
-                let candidate = baseStock[i] + direction * step
-                if candidate < 0 { continue }
-                let old = baseStock[i]
-                for j in 0..<nodeCount { savedFill[j] = fill[j] }
-                baseStock[i] = candidate
-                let c = evaluate()
-                evaluations += 1
-                if c < cost - 1e-12 * abs(cost) {
-                    cost = c
+                let candidate = level + direction * step
+                if candidate < 0 || candidate > max(largest, current) { continue }
+                let c = supplierPredictedCost(i, level: candidate)
+                trials += 1
+                if c < predicted - 1e-12 * max(1, abs(predicted)) {
+                    predicted = c
+                    level = candidate
                     moved = true
-                    changed = true
                     break
                 }
-                baseStock[i] = old
-                for j in 0..<nodeCount { fill[j] = savedFill[j] }
             }
-            if !moved { step /= 2 }
+            step = moved ? step * 2 : step / 2
         }
-        // The rejected trials left the state of a trial behind; evaluate the kept levels again.
-        return evaluations > 0 || changed ? evaluate() : cost
+        if level == current { return start }
+        saveState()
+        baseStock[i] = level
+        let c = evaluate()
+        if c < start - 1e-12 * abs(start) { return c }
+        baseStock[i] = current
+        restoreState()
+        return start
     }
 
     /// Whether the last optimisation is provably optimal: the cost separates by node and every node's

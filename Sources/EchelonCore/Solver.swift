@@ -42,7 +42,7 @@ public struct Solver: Sendable {
     public var method: MasterMethod
     public var repairInterval: Int
 
-    public init(method: MasterMethod = .subgradient, repairInterval: Int = 5) {
+    public init(method: MasterMethod = .adaptive, repairInterval: Int = 5) {
         self.method = method
         self.repairInterval = repairInterval
     }
@@ -116,10 +116,12 @@ public struct Solver: Sendable {
             stopReason: outcome.stopReason, nodes: nodes, speeds: speeds, violations: violations, history: history)
     }
 
-    /// Constraints a plan's use breaks, relative tolerance 1e-9.
+    /// Constraints a plan's use breaks, relative tolerance 1e-6: the repair fills a capacity to within
+    /// 1e-9 of its limit, and the plan's evaluation from scratch reaches its fixed point from another
+    /// start, equal to about 1e-9 — a millionth of a capacity is not a violation worth a plan.
     static func violations(model: PlanningModel, nodes: [NodeUsage], speeds: [SpeedService]) -> [Violation] {
         var result: [Violation] = []
-        let tolerance = 1e-9
+        let tolerance = 1e-6
         for (n, node) in model.scenario.nodes.enumerated() where PlanningModel.isOpen(node) {
             let checks: [(ConstraintKind, Double, Double)] = [
                 (.storage, nodes[n].storageUsed, node.storageCapacity),

@@ -19,7 +19,7 @@ public final class SolverSession: PlanningSession, @unchecked Sendable {
     /// How the master moves prices; the default is the faster method of docs/solver.md.
     public let method: MasterMethod
 
-    public init(scenario: Scenario, method: MasterMethod = .subgradient) {
+    public init(scenario: Scenario, method: MasterMethod = .adaptive) {
         self.method = method
         baseScenario = scenario
         currentScenario = scenario
