@@ -343,7 +343,7 @@ final class ProductWorkspace {
                     // Only a supplier's backorders delay anyone (its children); a spill-over node has none.
                     backorders[i] = spills[i] ? 0 : max(0, stock - Double(level) + mean)
                 }
-                let damped = iteration < 20 ? newFill : 0.5 * (newFill + fill[i])
+                let damped = iteration < 8 ? newFill : 0.5 * (newFill + fill[i])
                 change = max(change, abs(damped - fill[i]))
                 fill[i] = damped
             }
