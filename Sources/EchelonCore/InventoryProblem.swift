@@ -38,6 +38,8 @@ final class SolutionStore: @unchecked Sendable {
     let storageUse: SharedBuffer<Double>
     let outboundUse: SharedBuffer<Double>
     let inboundUse: SharedBuffer<Double>
+    /// The fixed point's fill rates, the start of the next evaluation of the same product.
+    let fills: SharedBuffer<Double>
     /// Per product.
     let vendor: SharedBuffer<Int32>
     let cost: SharedBuffer<Double>
@@ -52,6 +54,7 @@ final class SolutionStore: @unchecked Sendable {
         storageUse = SharedBuffer(repeating: 0, count: positions)
         outboundUse = SharedBuffer(repeating: 0, count: positions)
         inboundUse = SharedBuffer(repeating: 0, count: positions)
+        fills = SharedBuffer(repeating: 0, count: positions)
         vendor = SharedBuffer(repeating: -1, count: products)
         cost = SharedBuffer(repeating: 0, count: products)
         pricedCost = SharedBuffer(repeating: 0, count: products)
@@ -64,6 +67,7 @@ final class SolutionStore: @unchecked Sendable {
         storageUse.copy(from: other.storageUse)
         outboundUse.copy(from: other.outboundUse)
         inboundUse.copy(from: other.inboundUse)
+        fills.copy(from: other.fills)
         vendor.copy(from: other.vendor)
         cost.copy(from: other.cost)
         pricedCost.copy(from: other.pricedCost)
@@ -78,6 +82,7 @@ final class SolutionStore: @unchecked Sendable {
             storageUse[offset + i] = w.cube * w.onHand[i]
             outboundUse[offset + i] = w.served[i]
             inboundUse[offset + i] = w.inbound[i]
+            fills[offset + i] = w.fill[i]
         }
         vendor[p] = Int32(vendorChoice)
         cost[p] = w.costs.total
@@ -271,8 +276,10 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 let warmStocks: ArraySlice<Int32>? =
                     warm ? ArraySlice(UnsafeBufferPointer(start: current.stocks.pointer + offset, count: template.nodeCount)) : nil
                 let warmVendor = warm && current.vendor[p] >= 0 ? Int(current.vendor[p]) : nil
+                let warmFills: UnsafePointer<Double>? = warm ? UnsafePointer(current.fills.pointer + offset) : nil
                 let result = w.solveSubproblem(
-                    product: p, prices: prices, warmVendor: warmVendor, warmStocks: warmStocks, polishSuppliers: polish)
+                    product: p, prices: prices, warmVendor: warmVendor, warmStocks: warmStocks, warmFills: warmFills,
+                    polishSuppliers: polish)
                 current.record(w, product: p, offset: offset, vendorChoice: result.vendorChoice)
                 current.pricedCost[p] = result.pricedCost
                 current.exact[p] = result.exact
@@ -400,7 +407,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 let vendor = Int(repaired.vendor[p])
                 w.prepare(product: p, vendorChoice: vendor, prices: nil)
                 for i in 0..<template.nodeCount { w.baseStock[i] = Int(repaired.stocks[offset + i]) }
-                w.resetFillGuess()
+                w.startFills(from: UnsafePointer(repaired.fills.pointer + offset))
                 w.evaluate()
                 var candidates: [Int] = []
                 if isService {
@@ -500,7 +507,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         let offset = offsets[p]
         w.prepare(product: p, vendorChoice: move.vendor, prices: nil)
         for i in 0..<w.nodeCount { w.baseStock[i] = Int(repaired.stocks[offset + i]) }
-        w.resetFillGuess()
+        w.startFills(from: UnsafePointer(repaired.fills.pointer + offset))
         w.evaluate()
         let before = productUse(w)
         let oldLevel = w.baseStock[move.node]

@@ -108,7 +108,8 @@ public struct ProductEvaluator: Sendable {
 extension ProductWorkspace {
     /// Solves product p's subproblem over its vendors, each from the warm base stocks (or zero).
     /// Leaves the workspace evaluated at the best vendor and base stocks.
-    func solveSubproblem(product p: Int, prices: Prices, warmVendor: Int?, warmStocks: ArraySlice<Int32>?, polishSuppliers: Bool = true)
+    func solveSubproblem(product p: Int, prices: Prices, warmVendor: Int?, warmStocks: ArraySlice<Int32>?,
+                         warmFills: UnsafePointer<Double>? = nil, polishSuppliers: Bool = true)
         -> (vendorChoice: Int, pricedCost: Double, exact: Bool)
     {
         let vendors = model.scenario.products[p].vendors
@@ -134,7 +135,7 @@ extension ProductWorkspace {
             } else {
                 for i in 0..<nodeCount { baseStock[i] = 0 }
             }
-            resetFillGuess()
+            if let fills = warmFills { startFills(from: fills) } else { resetFillGuess() }
             let cost = optimiseBaseStocks(polishSuppliers: polishSuppliers)
             exact = exact && lastOptimisationExact
             if cost < bestCost || bestVendor < 0 {

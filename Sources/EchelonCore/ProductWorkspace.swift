@@ -231,6 +231,13 @@ final class ProductWorkspace {
         for i in 0..<nodeCount { fill[i] = baseStock[i] > 0 ? 0.9 : 0 }
     }
 
+    /// Starts the fixed point from fill rates kept from an earlier evaluation of the product (near its
+    /// new fixed point when the base stocks moved little, so it takes a few sweeps instead of dozens);
+    /// a node stocked now that held nothing then starts from the usual guess.
+    func startFills(from previous: UnsafePointer<Double>) {
+        for i in 0..<nodeCount { fill[i] = baseStock[i] > 0 ? (previous[i] > 0 ? previous[i] : 0.9) : 0 }
+    }
+
     /// The λ ↔ A fixed point with METRIC delays, then every cost term. Returns the priced cost.
     @discardableResult
     func evaluate() -> Double {
