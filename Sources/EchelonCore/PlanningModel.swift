@@ -32,9 +32,43 @@ struct ProductTemplate: Sendable {
     /// One node per chain and no node supplying another: the product's cost separates by node and the
     /// subproblem is solved exactly by a scan per node.
     var separable = true
+    /// The chains as a prefix tree for the load walk: chains sharing their first nodes share those
+    /// entries (about a third of the positions on the sample). Entry e is local node `trieNode[e]`
+    /// reached after entry `trieParent[e]` (−1: first in its chains), carrying the summed weight of
+    /// the chains through it; parents come before their children.
+    var trieNode: [Int32] = []
+    var trieParent: [Int32] = []
+    var trieWeight: [Double] = []
 
     var nodeCount: Int { nodes.count }
     var chainCount: Int { chainWeight.count }
+    var trieCount: Int { trieNode.count }
+
+    /// Builds the prefix tree from the chains.
+    mutating func buildLoadTrie() {
+        trieNode = []
+        trieParent = []
+        trieWeight = []
+        var entryOf: [[Int32]: Int] = [:]
+        for c in 0..<chainCount {
+            var prefix: [Int32] = []
+            var parent = -1
+            for pos in Int(chainOffsets[c])..<Int(chainOffsets[c + 1]) {
+                prefix.append(positionNode[pos])
+                if let entry = entryOf[prefix] {
+                    trieWeight[entry] += chainWeight[c]
+                    parent = entry
+                } else {
+                    let entry = trieNode.count
+                    entryOf[prefix] = entry
+                    trieNode.append(positionNode[pos])
+                    trieParent.append(Int32(parent))
+                    trieWeight.append(chainWeight[c])
+                    parent = entry
+                }
+            }
+        }
+    }
 }
 
 /// A scenario prepared for planning: immutable, shared by every worker.
@@ -54,6 +88,7 @@ public final class PlanningModel: Sendable {
     /// Largest template, to size scratch buffers.
     let maxTemplateNodes: Int
     let maxTemplatePositions: Int
+    let maxTemplateTrie: Int
 
     /// Whether a node takes part in planning: a node whose three capacities are all zero is closed.
     public static func isOpen(_ node: Node) -> Bool {
@@ -199,6 +234,7 @@ public final class PlanningModel: Sendable {
             }
             if !template.childList.isEmpty { template.separable = false }
             template.speedShare = speedShare
+            template.buildLoadTrie()
             return template
         }
 
@@ -228,6 +264,7 @@ public final class PlanningModel: Sendable {
         self.speedDemand = speedDemand
         self.maxTemplateNodes = templates.map(\.nodeCount).max() ?? 0
         self.maxTemplatePositions = templates.map(\.positionNode.count).max() ?? 0
+        self.maxTemplateTrie = templates.map(\.trieCount).max() ?? 0
     }
 
     /// Size of the compiled model: templates, and per product on average the nodes, chains and chain

@@ -75,10 +75,19 @@ final class ProductWorkspace {
     let positionServeTrue: UnsafeMutablePointer<Double>
     let positionServePriced: UnsafeMutablePointer<Double>
     let positionReach: UnsafeMutablePointer<Double>
-    /// The chains cut down to their stocked positions (node indices), for the fixed point's inner sweeps.
+    /// Per prefix-tree entry: the share of the chains' demand passing it (every node up to it out of stock).
+    let triePass: UnsafeMutablePointer<Double>
+    /// The prefix tree cut down to its stocked nodes, for the fixed point's inner sweeps: entries with the
+    /// same stocked ancestors and node are one (unstocked nodes pass every request on). Node, parent
+    /// entry, chain weight, and the share passing it.
     let stockedNode: UnsafeMutablePointer<Int32>
-    let stockedChainEnd: UnsafeMutablePointer<Int32>
-    let stockedChainReach: UnsafeMutablePointer<Double>
+    let stockedParent: UnsafeMutablePointer<Int32>
+    let stockedWeight: UnsafeMutablePointer<Double>
+    let stockedPass: UnsafeMutablePointer<Double>
+    /// Per prefix-tree entry, its nearest stocked entry (itself included) in the cut-down tree, or −1.
+    let stockedEntryOf: UnsafeMutablePointer<Int32>
+    /// Cut-down entry of (parent entry + 1, node), to merge equal entries; −1 when none (reset after use).
+    let stockedSlot: UnsafeMutablePointer<Int32>
     // Per speed.
     let speedDemand: UnsafeMutablePointer<Double>
     let speedOnTime: UnsafeMutablePointer<Double>
@@ -129,26 +138,35 @@ final class ProductWorkspace {
         cachedLevel.initialize(repeating: -1, count: n)
         cachedExact = .allocate(capacity: n)
         cachedExact.initialize(repeating: true, count: n)
-        let chains = max(1, model.templates.map(\.chainCount).max() ?? 0)
-        stockedNode = .allocate(capacity: positions)
-        stockedNode.initialize(repeating: 0, count: positions)
-        stockedChainEnd = .allocate(capacity: chains)
-        stockedChainEnd.initialize(repeating: 0, count: chains)
-        stockedChainReach = zeros(chains)
+        let trie = max(1, model.maxTemplateTrie)
+        triePass = zeros(trie)
+        stockedNode = .allocate(capacity: trie)
+        stockedNode.initialize(repeating: 0, count: trie)
+        stockedParent = .allocate(capacity: trie)
+        stockedParent.initialize(repeating: -1, count: trie)
+        stockedWeight = zeros(trie)
+        stockedPass = zeros(trie)
+        stockedEntryOf = .allocate(capacity: trie)
+        stockedEntryOf.initialize(repeating: -1, count: trie)
+        stockedSlot = .allocate(capacity: (trie + 1) * n)
+        stockedSlot.initialize(repeating: -1, count: (trie + 1) * n)
     }
 
     deinit {
         for pointer in [fill, load, totalDemand, served, inbound, onHand, backorders, leadMean, ltdMean, ltdVariance,
                         holdTrue, holdPriced, leadBaseMean, leadBaseVariance, replenishTrue, replenishPriced,
                         laneCostPerUnit, outboundPrice, inboundPrice, storagePrice, gain, savedNode, savedSpeed, positionServeTrue,
-                        positionServePriced, positionReach, speedDemand, speedOnTime, missTrue, missPriced, stockedChainReach,
+                        positionServePriced, positionReach, speedDemand, speedOnTime, missTrue, missPriced, triePass, stockedWeight,
+                        stockedPass,
                         cachedMean, cachedVariance, cachedFill, cachedOnHand] {
             pointer.deallocate()
         }
         cachedLevel.deallocate()
         cachedExact.deallocate()
         stockedNode.deallocate()
-        stockedChainEnd.deallocate()
+        stockedParent.deallocate()
+        stockedEntryOf.deallocate()
+        stockedSlot.deallocate()
         baseStock.deallocate()
         exactDistribution.deallocate()
         savedExact.deallocate()
@@ -245,27 +263,36 @@ final class ProductWorkspace {
         let k = nodeCount
         let demand = self.demand, vmr = self.vmr
         // A node without stock never fills (the sweep below sets 0 there), so a stream passes it
-        // unchanged: between full sweeps only the stocked positions are walked. Their loads come out
-        // the same as in a full walk; the unstocked nodes keep the loads of the last full sweep, which
-        // enter nothing but their own lead-time demand, and a converged state is confirmed by a full
-        // sweep. (A slow mover stocks a few of ≈ 26 nodes: this cuts ≈ 1,000 positions to ≈ 100.)
-        var stockedChains = 0
-        var stockedCount = 0
+        // unchanged: between full sweeps only the stocked entries of the prefix tree are walked. Their
+        // loads come out the same as in a full walk; the unstocked nodes keep the loads of the last full
+        // sweep, which enter nothing but their own lead-time demand, and a converged state is confirmed
+        // by a full sweep. (A slow mover stocks a few of ≈ 26 nodes: this cuts ≈ 1,000 positions to a few.)
         for i in 0..<k where baseStock[i] <= 0 { fill[i] = 0 }
-        for c in 0..<t.chainCount {
-            let before = stockedCount
-            for pos in Int(t.chainOffsets[c])..<Int(t.chainOffsets[c + 1]) {
-                let i = t.positionNode[pos]
-                if baseStock[Int(i)] > 0 {
-                    stockedNode[stockedCount] = i
+        let trieCount = t.trieCount
+        var stockedCount = 0
+        for e in 0..<trieCount {
+            let i = Int(t.trieNode[e])
+            let parent = Int(t.trieParent[e])
+            let above = parent < 0 ? -1 : Int(stockedEntryOf[parent])
+            if baseStock[i] > 0 {
+                let slot = (above + 1) * k + i
+                var entry = Int(stockedSlot[slot])
+                if entry < 0 {
+                    entry = stockedCount
+                    stockedSlot[slot] = Int32(entry)
+                    stockedNode[entry] = Int32(i)
+                    stockedParent[entry] = Int32(above)
+                    stockedWeight[entry] = 0
                     stockedCount += 1
                 }
+                stockedWeight[entry] += demand * t.trieWeight[e]
+                stockedEntryOf[e] = Int32(entry)
+            } else {
+                stockedEntryOf[e] = Int32(above)
             }
-            if stockedCount > before {
-                stockedChainEnd[stockedChains] = Int32(stockedCount)
-                stockedChainReach[stockedChains] = demand * t.chainWeight[c]
-                stockedChains += 1
-            }
+        }
+        for entry in 0..<stockedCount {
+            stockedSlot[(Int(stockedParent[entry]) + 1) * k + Int(stockedNode[entry])] = -1
         }
         var fullSweep = true
         var iteration = 0
@@ -273,26 +300,21 @@ final class ProductWorkspace {
             // Loads: a stream reaches a node only when every node before it in its chain is out of stock.
             if fullSweep {
                 for i in 0..<k { load[i] = 0 }
-                for c in 0..<t.chainCount {
-                    var reach = demand * t.chainWeight[c]
-                    for pos in Int(t.chainOffsets[c])..<Int(t.chainOffsets[c + 1]) {
-                        let i = Int(t.positionNode[pos])
-                        load[i] += reach
-                        reach *= 1 - fill[i]
-                    }
+                for e in 0..<trieCount {
+                    let i = Int(t.trieNode[e])
+                    let parent = Int(t.trieParent[e])
+                    let pass = parent < 0 ? 1 : triePass[parent]
+                    load[i] += demand * t.trieWeight[e] * pass
+                    triePass[e] = pass * (1 - fill[i])
                 }
             } else {
                 for i in 0..<k where baseStock[i] > 0 { load[i] = 0 }
-                var start = 0
-                for c in 0..<stockedChains {
-                    var reach = stockedChainReach[c]
-                    let end = Int(stockedChainEnd[c])
-                    for s in start..<end {
-                        let i = Int(stockedNode[s])
-                        load[i] += reach
-                        reach *= 1 - fill[i]
-                    }
-                    start = end
+                for entry in 0..<stockedCount {
+                    let i = Int(stockedNode[entry])
+                    let parent = Int(stockedParent[entry])
+                    let pass = parent < 0 ? 1 : stockedPass[parent]
+                    load[i] += stockedWeight[entry] * pass
+                    stockedPass[entry] = pass * (1 - fill[i])
                 }
             }
             // Flows, from the leaves up: a node receives what it ships and what its children receive.
