@@ -53,6 +53,9 @@ final class ProductWorkspace {
     let inboundPrice: UnsafeMutablePointer<Double>
     let storagePrice: UnsafeMutablePointer<Double>
     let gain: UnsafeMutablePointer<Double>
+    /// The fixed point's residuals (new fill − fill) of this sweep and the last, for its relaxation factor.
+    let residual: UnsafeMutablePointer<Double>
+    let previousResidual: UnsafeMutablePointer<Double>
     /// A saved evaluation (`saveState`/`restoreState`): the per-node results, per-speed service, scalars.
     /// Restoring it undoes a rejected trial without evaluating the old levels again.
     let savedNode: UnsafeMutablePointer<Double>
@@ -127,6 +130,7 @@ final class ProductWorkspace {
         holdTrue = zeros(n); holdPriced = zeros(n); leadBaseMean = zeros(n); leadBaseVariance = zeros(n)
         replenishTrue = zeros(n); replenishPriced = zeros(n); laneCostPerUnit = zeros(n)
         outboundPrice = zeros(n); inboundPrice = zeros(n); storagePrice = zeros(n); gain = zeros(n)
+        residual = zeros(n); previousResidual = zeros(n)
         savedNode = zeros(n * Self.savedNodeArrays)
         savedExact = .allocate(capacity: n)
         savedExact.initialize(repeating: true, count: n)
@@ -155,8 +159,8 @@ final class ProductWorkspace {
     deinit {
         for pointer in [fill, load, totalDemand, served, inbound, onHand, backorders, leadMean, ltdMean, ltdVariance,
                         holdTrue, holdPriced, leadBaseMean, leadBaseVariance, replenishTrue, replenishPriced,
-                        laneCostPerUnit, outboundPrice, inboundPrice, storagePrice, gain, savedNode, savedSpeed, positionServeTrue,
-                        positionServePriced, positionReach, speedDemand, speedOnTime, missTrue, missPriced, triePass, stockedWeight,
+                        laneCostPerUnit, outboundPrice, inboundPrice, storagePrice, gain, residual, previousResidual,
+                        savedNode, savedSpeed, positionServeTrue, positionServePriced, positionReach, speedDemand, speedOnTime, missTrue, missPriced, triePass, stockedWeight,
                         stockedPass,
                         cachedMean, cachedVariance, cachedFill, cachedOnHand] {
             pointer.deallocate()
@@ -256,6 +260,10 @@ final class ProductWorkspace {
         for i in 0..<nodeCount { fill[i] = baseStock[i] > 0 ? (previous[i] > 0 ? previous[i] : 0.9) : 0 }
     }
 
+    /// Bounds of the fixed point's relaxation factor.
+    static let smallestRelaxation = 0.1
+    static let largestRelaxation = 3.0
+
     /// The λ ↔ A fixed point with METRIC delays, then every cost term. Returns the priced cost.
     @discardableResult
     func evaluate() -> Double {
@@ -296,6 +304,7 @@ final class ProductWorkspace {
         }
         var fullSweep = true
         var iteration = 0
+        var relaxation = 1.0
         while true {
             // Loads: a stream reaches a node only when every node before it in its chain is out of stock.
             if fullSweep {
@@ -372,9 +381,27 @@ final class ProductWorkspace {
                     // Only a supplier's backorders delay anyone (its children); a spill-over node has none.
                     backorders[i] = spills[i] ? 0 : max(0, stock - Double(level) + mean)
                 }
-                let damped = iteration < 8 ? newFill : 0.5 * (newFill + fill[i])
-                change = max(change, abs(damped - fill[i]))
-                fill[i] = damped
+                residual[i] = newFill - fill[i]
+                change = max(change, abs(residual[i]))
+            }
+            // Aitken's dynamic relaxation (Irons–Tuck): the step along the residual is scaled by what the
+            // last two residuals say of the map's slope, so a slow monotone approach is stretched and an
+            // oscillation damped. (A fixed average from sweep 8 took ≈ 21 sweeps per evaluation and left
+            // 1.6 % of them at the 200-sweep cap on the sample.)
+            if iteration > 0 {
+                var dot = 0.0, norm = 0.0
+                for i in 0..<k {
+                    let difference = residual[i] - previousResidual[i]
+                    dot += previousResidual[i] * difference
+                    norm += difference * difference
+                }
+                if norm > 1e-300 {
+                    relaxation = min(Self.largestRelaxation, max(Self.smallestRelaxation, -relaxation * dot / norm))
+                }
+            }
+            for i in 0..<k {
+                fill[i] = min(1, max(0, fill[i] + relaxation * residual[i]))
+                previousResidual[i] = residual[i]
             }
             allExact = exact
             iteration += 1
