@@ -39,34 +39,58 @@ struct ProductTemplate: Sendable {
     var trieNode: [Int32] = []
     var trieParent: [Int32] = []
     var trieWeight: [Double] = []
+    /// Per entry, over the chains through it: Σ weight × shipping cost per unit and per cubic foot there,
+    /// Σ weight of the chains of each speed whose promise it keeps (`entry * speedCount + speed`), and
+    /// Σ weight of the chains ending there; and the weight of the chains with no node at all. The cost
+    /// terms are linear in the chains' weights, so they too are walked over the tree.
+    var trieShipPerUnit: [Double] = []
+    var trieShipPerCubicFoot: [Double] = []
+    var trieOnTime: [Double] = []
+    var trieEndWeight: [Double] = []
+    var emptyChainWeight = 0.0
 
     var nodeCount: Int { nodes.count }
     var chainCount: Int { chainWeight.count }
     var trieCount: Int { trieNode.count }
 
     /// Builds the prefix tree from the chains.
-    mutating func buildLoadTrie() {
+    mutating func buildLoadTrie(speedCount: Int) {
         trieNode = []
         trieParent = []
         trieWeight = []
+        trieShipPerUnit = []
+        trieShipPerCubicFoot = []
+        trieOnTime = []
+        trieEndWeight = []
+        emptyChainWeight = 0
         var entryOf: [[Int32]: Int] = [:]
         for c in 0..<chainCount {
             var prefix: [Int32] = []
             var parent = -1
+            let weight = chainWeight[c]
             for pos in Int(chainOffsets[c])..<Int(chainOffsets[c + 1]) {
                 prefix.append(positionNode[pos])
-                if let entry = entryOf[prefix] {
-                    trieWeight[entry] += chainWeight[c]
-                    parent = entry
+                let entry: Int
+                if let existing = entryOf[prefix] {
+                    entry = existing
                 } else {
-                    let entry = trieNode.count
+                    entry = trieNode.count
                     entryOf[prefix] = entry
                     trieNode.append(positionNode[pos])
                     trieParent.append(Int32(parent))
-                    trieWeight.append(chainWeight[c])
-                    parent = entry
+                    trieWeight.append(0)
+                    trieShipPerUnit.append(0)
+                    trieShipPerCubicFoot.append(0)
+                    trieOnTime.append(contentsOf: repeatElement(0, count: speedCount))
+                    trieEndWeight.append(0)
                 }
+                trieWeight[entry] += weight
+                trieShipPerUnit[entry] += weight * positionCostPerUnit[pos]
+                trieShipPerCubicFoot[entry] += weight * positionCostPerCubicFoot[pos]
+                if positionOnTime[pos] { trieOnTime[entry * speedCount + Int(chainSpeed[c])] += weight }
+                parent = entry
             }
+            if parent < 0 { emptyChainWeight += weight } else { trieEndWeight[parent] += weight }
         }
     }
 }
@@ -234,7 +258,7 @@ public final class PlanningModel: Sendable {
             }
             if !template.childList.isEmpty { template.separable = false }
             template.speedShare = speedShare
-            template.buildLoadTrie()
+            template.buildLoadTrie(speedCount: speedCount)
             return template
         }
 

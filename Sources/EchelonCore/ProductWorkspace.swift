@@ -426,26 +426,26 @@ final class ProductWorkspace {
         for s in 0..<speedCount { speedOnTime[s] = 0 }
         var shipping = 0.0
         var pricedShipping = 0.0
-        lost = 0
-        var lostTrue = 0.0
-        var lostPriced = 0.0
-        for c in 0..<t.chainCount {
-            let s = Int(t.chainSpeed[c])
-            var reach = demand * t.chainWeight[c]
-            for pos in Int(t.chainOffsets[c])..<Int(t.chainOffsets[c + 1]) {
-                let i = Int(t.positionNode[pos])
-                let here = reach * fill[i]
-                let ship = t.positionCostPerUnit[pos] + t.positionCostPerCubicFoot[pos] * cube
-                shipping += here * ship
-                pricedShipping += here * (ship + outboundPrice[i])
-                if t.positionOnTime[pos] { speedOnTime[s] += here }
-                reach -= here
-            }
-            lost += reach
-            let extra = lostSales ? model.scenario.costs.lostSalePenalty : 0
-            lostTrue += reach * extra
-            lostPriced += reach * extra
+        // Over the prefix tree, every chain through an entry reaches it with the same share of its weight.
+        var reached = 0.0
+        let speeds = speedCount
+        for e in 0..<t.trieCount {
+            let i = Int(t.trieNode[e])
+            let parent = Int(t.trieParent[e])
+            let pass = parent < 0 ? 1 : triePass[parent]
+            // Units served here per unit of chain weight; the entry's sums carry the weights.
+            let servedPerWeight = demand * pass * fill[i]
+            let ship = t.trieShipPerUnit[e] + t.trieShipPerCubicFoot[e] * cube
+            shipping += servedPerWeight * ship
+            pricedShipping += servedPerWeight * (ship + outboundPrice[i] * t.trieWeight[e])
+            for s in 0..<speeds { speedOnTime[s] += servedPerWeight * t.trieOnTime[e * speeds + s] }
+            triePass[e] = pass * (1 - fill[i])
+            reached += triePass[e] * t.trieEndWeight[e]
         }
+        lost = demand * (reached + t.emptyChainWeight)
+        let extra = lostSales ? model.scenario.costs.lostSalePenalty : 0
+        let lostTrue = lost * extra
+        let lostPriced = lost * extra
         var holding = 0.0, storageCharge = 0.0, inboundTransport = 0.0, transfer = 0.0, inboundCharge = 0.0
         for i in 0..<k {
             holding += holdTrue[i] * onHand[i]
