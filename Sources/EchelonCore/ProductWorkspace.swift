@@ -87,6 +87,16 @@ final class ProductWorkspace {
     let stockedParent: UnsafeMutablePointer<Int32>
     let stockedWeight: UnsafeMutablePointer<Double>
     let stockedPass: UnsafeMutablePointer<Double>
+    /// Per cut-down entry, the sums the cost terms need over the chains through it (unscaled weights):
+    /// shipping per unit and per cubic foot, on-time weight per speed, and the weight of chains ending
+    /// with it as their last stocked node; `unstockedEndWeight` for chains with no stocked node.
+    let stockedShipPerUnit: UnsafeMutablePointer<Double>
+    let stockedShipPerCubicFoot: UnsafeMutablePointer<Double>
+    let stockedOnTime: UnsafeMutablePointer<Double>
+    let stockedEndWeight: UnsafeMutablePointer<Double>
+    private var unstockedEndWeight = 0.0
+    /// Entries in the cut-down tree of the last evaluation.
+    private var stockedCount = 0
     /// Per prefix-tree entry, its nearest stocked entry (itself included) in the cut-down tree, or −1.
     let stockedEntryOf: UnsafeMutablePointer<Int32>
     /// Cut-down entry of (parent entry + 1, node), to merge equal entries; −1 when none (reset after use).
@@ -150,6 +160,10 @@ final class ProductWorkspace {
         stockedParent.initialize(repeating: -1, count: trie)
         stockedWeight = zeros(trie)
         stockedPass = zeros(trie)
+        stockedShipPerUnit = zeros(trie)
+        stockedShipPerCubicFoot = zeros(trie)
+        stockedOnTime = zeros(trie * speeds)
+        stockedEndWeight = zeros(trie)
         stockedEntryOf = .allocate(capacity: trie)
         stockedEntryOf.initialize(repeating: -1, count: trie)
         stockedSlot = .allocate(capacity: (trie + 1) * n)
@@ -161,7 +175,7 @@ final class ProductWorkspace {
                         holdTrue, holdPriced, leadBaseMean, leadBaseVariance, replenishTrue, replenishPriced,
                         laneCostPerUnit, outboundPrice, inboundPrice, storagePrice, gain, residual, previousResidual,
                         savedNode, savedSpeed, positionServeTrue, positionServePriced, positionReach, speedDemand, speedOnTime, missTrue, missPriced, triePass, stockedWeight,
-                        stockedPass,
+                        stockedPass, stockedShipPerUnit, stockedShipPerCubicFoot, stockedOnTime, stockedEndWeight,
                         cachedMean, cachedVariance, cachedFill, cachedOnHand] {
             pointer.deallocate()
         }
@@ -277,7 +291,9 @@ final class ProductWorkspace {
         // by a full sweep. (A slow mover stocks a few of ≈ 26 nodes: this cuts ≈ 1,000 positions to a few.)
         for i in 0..<k where baseStock[i] <= 0 { fill[i] = 0 }
         let trieCount = t.trieCount
-        var stockedCount = 0
+        let speeds = speedCount
+        stockedCount = 0
+        unstockedEndWeight = 0
         for e in 0..<trieCount {
             let i = Int(t.trieNode[e])
             let parent = Int(t.trieParent[e])
@@ -291,12 +307,22 @@ final class ProductWorkspace {
                     stockedNode[entry] = Int32(i)
                     stockedParent[entry] = Int32(above)
                     stockedWeight[entry] = 0
+                    stockedShipPerUnit[entry] = 0
+                    stockedShipPerCubicFoot[entry] = 0
+                    for s in 0..<speeds { stockedOnTime[entry * speeds + s] = 0 }
+                    stockedEndWeight[entry] = 0
                     stockedCount += 1
                 }
                 stockedWeight[entry] += demand * t.trieWeight[e]
+                stockedShipPerUnit[entry] += t.trieShipPerUnit[e]
+                stockedShipPerCubicFoot[entry] += t.trieShipPerCubicFoot[e]
+                for s in 0..<speeds { stockedOnTime[entry * speeds + s] += t.trieOnTime[e * speeds + s] }
+                stockedEndWeight[entry] += t.trieEndWeight[e]
                 stockedEntryOf[e] = Int32(entry)
             } else {
                 stockedEntryOf[e] = Int32(above)
+                // A chain ending here ends at its last stocked node, or passes no stock at all.
+                if above >= 0 { stockedEndWeight[above] += t.trieEndWeight[e] } else { unstockedEndWeight += t.trieEndWeight[e] }
             }
         }
         for entry in 0..<stockedCount {
@@ -426,21 +452,22 @@ final class ProductWorkspace {
         for s in 0..<speedCount { speedOnTime[s] = 0 }
         var shipping = 0.0
         var pricedShipping = 0.0
-        // Over the prefix tree, every chain through an entry reaches it with the same share of its weight.
-        var reached = 0.0
+        // Over the prefix tree cut down to stocked nodes (nothing is served elsewhere), every chain
+        // through an entry reaches it with the same share of its weight.
+        var reached = unstockedEndWeight
         let speeds = speedCount
-        for e in 0..<t.trieCount {
-            let i = Int(t.trieNode[e])
-            let parent = Int(t.trieParent[e])
-            let pass = parent < 0 ? 1 : triePass[parent]
+        for entry in 0..<stockedCount {
+            let i = Int(stockedNode[entry])
+            let parent = Int(stockedParent[entry])
+            let pass = parent < 0 ? 1 : stockedPass[parent]
             // Units served here per unit of chain weight; the entry's sums carry the weights.
             let servedPerWeight = demand * pass * fill[i]
-            let ship = t.trieShipPerUnit[e] + t.trieShipPerCubicFoot[e] * cube
+            let ship = stockedShipPerUnit[entry] + stockedShipPerCubicFoot[entry] * cube
             shipping += servedPerWeight * ship
-            pricedShipping += servedPerWeight * (ship + outboundPrice[i] * t.trieWeight[e])
-            for s in 0..<speeds { speedOnTime[s] += servedPerWeight * t.trieOnTime[e * speeds + s] }
-            triePass[e] = pass * (1 - fill[i])
-            reached += triePass[e] * t.trieEndWeight[e]
+            pricedShipping += servedPerWeight * ship + stockedWeight[entry] * pass * fill[i] * outboundPrice[i]
+            for s in 0..<speeds { speedOnTime[s] += servedPerWeight * stockedOnTime[entry * speeds + s] }
+            stockedPass[entry] = pass * (1 - fill[i])
+            reached += stockedPass[entry] * stockedEndWeight[entry]
         }
         lost = demand * (reached + t.emptyChainWeight)
         let extra = lostSales ? model.scenario.costs.lostSalePenalty : 0
