@@ -97,6 +97,9 @@ final class ProductWorkspace {
     private var unstockedEndWeight = 0.0
     /// Entries in the cut-down tree of the last evaluation.
     private var stockedCount = 0
+    /// What the cut-down tree was built for: template, demand, and which nodes are stocked (bit i for
+    /// node i; nil when not kept). A search that only moves levels keeps the same tree.
+    private var stockedTreeKey: (template: Int, demand: Double, pattern: UInt64)? = nil
     /// Per prefix-tree entry, its nearest stocked entry (itself included) in the cut-down tree, or −1.
     let stockedEntryOf: UnsafeMutablePointer<Int32>
     /// Cut-down entry of (parent entry + 1, node), to merge equal entries; −1 when none (reset after use).
@@ -292,41 +295,48 @@ final class ProductWorkspace {
         for i in 0..<k where baseStock[i] <= 0 { fill[i] = 0 }
         let trieCount = t.trieCount
         let speeds = speedCount
-        stockedCount = 0
-        unstockedEndWeight = 0
-        for e in 0..<trieCount {
-            let i = Int(t.trieNode[e])
-            let parent = Int(t.trieParent[e])
-            let above = parent < 0 ? -1 : Int(stockedEntryOf[parent])
-            if baseStock[i] > 0 {
-                let slot = (above + 1) * k + i
-                var entry = Int(stockedSlot[slot])
-                if entry < 0 {
-                    entry = stockedCount
-                    stockedSlot[slot] = Int32(entry)
-                    stockedNode[entry] = Int32(i)
-                    stockedParent[entry] = Int32(above)
-                    stockedWeight[entry] = 0
-                    stockedShipPerUnit[entry] = 0
-                    stockedShipPerCubicFoot[entry] = 0
-                    for s in 0..<speeds { stockedOnTime[entry * speeds + s] = 0 }
-                    stockedEndWeight[entry] = 0
-                    stockedCount += 1
+        var pattern: UInt64 = 0
+        if k <= 64 { for i in 0..<k where baseStock[i] > 0 { pattern |= 1 << UInt64(i) } }
+        if k > 64 || stockedTreeKey?.template != templateIndex || stockedTreeKey?.demand != demand
+            || stockedTreeKey?.pattern != pattern
+        {
+            stockedCount = 0
+            unstockedEndWeight = 0
+            for e in 0..<trieCount {
+                let i = Int(t.trieNode[e])
+                let parent = Int(t.trieParent[e])
+                let above = parent < 0 ? -1 : Int(stockedEntryOf[parent])
+                if baseStock[i] > 0 {
+                    let slot = (above + 1) * k + i
+                    var entry = Int(stockedSlot[slot])
+                    if entry < 0 {
+                        entry = stockedCount
+                        stockedSlot[slot] = Int32(entry)
+                        stockedNode[entry] = Int32(i)
+                        stockedParent[entry] = Int32(above)
+                        stockedWeight[entry] = 0
+                        stockedShipPerUnit[entry] = 0
+                        stockedShipPerCubicFoot[entry] = 0
+                        for s in 0..<speeds { stockedOnTime[entry * speeds + s] = 0 }
+                        stockedEndWeight[entry] = 0
+                        stockedCount += 1
+                    }
+                    stockedWeight[entry] += demand * t.trieWeight[e]
+                    stockedShipPerUnit[entry] += t.trieShipPerUnit[e]
+                    stockedShipPerCubicFoot[entry] += t.trieShipPerCubicFoot[e]
+                    for s in 0..<speeds { stockedOnTime[entry * speeds + s] += t.trieOnTime[e * speeds + s] }
+                    stockedEndWeight[entry] += t.trieEndWeight[e]
+                    stockedEntryOf[e] = Int32(entry)
+                } else {
+                    stockedEntryOf[e] = Int32(above)
+                    // A chain ending here ends at its last stocked node, or passes no stock at all.
+                    if above >= 0 { stockedEndWeight[above] += t.trieEndWeight[e] } else { unstockedEndWeight += t.trieEndWeight[e] }
                 }
-                stockedWeight[entry] += demand * t.trieWeight[e]
-                stockedShipPerUnit[entry] += t.trieShipPerUnit[e]
-                stockedShipPerCubicFoot[entry] += t.trieShipPerCubicFoot[e]
-                for s in 0..<speeds { stockedOnTime[entry * speeds + s] += t.trieOnTime[e * speeds + s] }
-                stockedEndWeight[entry] += t.trieEndWeight[e]
-                stockedEntryOf[e] = Int32(entry)
-            } else {
-                stockedEntryOf[e] = Int32(above)
-                // A chain ending here ends at its last stocked node, or passes no stock at all.
-                if above >= 0 { stockedEndWeight[above] += t.trieEndWeight[e] } else { unstockedEndWeight += t.trieEndWeight[e] }
             }
-        }
-        for entry in 0..<stockedCount {
-            stockedSlot[(Int(stockedParent[entry]) + 1) * k + Int(stockedNode[entry])] = -1
+            for entry in 0..<stockedCount {
+                stockedSlot[(Int(stockedParent[entry]) + 1) * k + Int(stockedNode[entry])] = -1
+            }
+            stockedTreeKey = k <= 64 ? (templateIndex, demand, pattern) : nil
         }
         var fullSweep = true
         var iteration = 0
