@@ -48,18 +48,32 @@ final class SolutionStore: @unchecked Sendable {
     /// Per product and speed.
     let missed: SharedBuffer<Double>
 
-    init(positions: Int, products: Int, speedCount: Int) {
+    /// What a store keeps beyond the plan itself (base stocks and vendors).
+    enum Contents {
+        /// Use, costs and fill rates: the relaxation's solution, the warm start of the next.
+        case everything
+        /// Use and costs without fill rates: the repair's working copy (it starts evaluations from the
+        /// relaxation's fill rates).
+        case useAndCosts
+        /// Base stocks and vendors only: the best plan kept, evaluated again at the end. (At 1 M products
+        /// × 26 nodes each of the others costs about 1 GB.)
+        case planOnly
+    }
+
+    init(positions: Int, products: Int, speedCount: Int, contents: Contents = .everything) {
         self.speedCount = speedCount
+        let usePositions = contents == .planOnly ? 0 : positions
+        let useProducts = contents == .planOnly ? 0 : products
         stocks = SharedBuffer(repeating: 0, count: positions)
-        storageUse = SharedBuffer(repeating: 0, count: positions)
-        outboundUse = SharedBuffer(repeating: 0, count: positions)
-        inboundUse = SharedBuffer(repeating: 0, count: positions)
-        fills = SharedBuffer(repeating: 0, count: positions)
+        storageUse = SharedBuffer(repeating: 0, count: usePositions)
+        outboundUse = SharedBuffer(repeating: 0, count: usePositions)
+        inboundUse = SharedBuffer(repeating: 0, count: usePositions)
+        fills = SharedBuffer(repeating: 0, count: contents == .everything ? positions : 0)
         vendor = SharedBuffer(repeating: -1, count: products)
-        cost = SharedBuffer(repeating: 0, count: products)
-        pricedCost = SharedBuffer(repeating: 0, count: products)
-        exact = SharedBuffer(repeating: true, count: products)
-        missed = SharedBuffer(repeating: 0, count: products * speedCount)
+        cost = SharedBuffer(repeating: 0, count: useProducts)
+        pricedCost = SharedBuffer(repeating: 0, count: useProducts)
+        exact = SharedBuffer(repeating: true, count: useProducts)
+        missed = SharedBuffer(repeating: 0, count: useProducts * speedCount)
     }
 
     func copy(from other: SolutionStore) {
@@ -82,7 +96,7 @@ final class SolutionStore: @unchecked Sendable {
             storageUse[offset + i] = w.cube * w.onHand[i]
             outboundUse[offset + i] = w.served[i]
             inboundUse[offset + i] = w.inbound[i]
-            fills[offset + i] = w.fill[i]
+            if fills.count > 0 { fills[offset + i] = w.fill[i] }
         }
         vendor[p] = Int32(vendorChoice)
         cost[p] = w.costs.total
@@ -164,8 +178,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         }
         self.limits = limits
         current = SolutionStore(positions: offsets[productCount], products: productCount, speedCount: speedCount)
-        repaired = SolutionStore(positions: offsets[productCount], products: productCount, speedCount: speedCount)
-        best = SolutionStore(positions: offsets[productCount], products: productCount, speedCount: speedCount)
+        repaired = SolutionStore(positions: offsets[productCount], products: productCount, speedCount: speedCount, contents: .useAndCosts)
+        best = SolutionStore(positions: offsets[productCount], products: productCount, speedCount: speedCount, contents: .planOnly)
         workspaces = (0..<self.threads).map { _ in ProductWorkspace(model: model) }
     }
 
@@ -407,7 +421,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 let vendor = Int(repaired.vendor[p])
                 w.prepare(product: p, vendorChoice: vendor, prices: nil)
                 for i in 0..<template.nodeCount { w.baseStock[i] = Int(repaired.stocks[offset + i]) }
-                w.startFills(from: UnsafePointer(repaired.fills.pointer + offset))
+                w.startFills(from: UnsafePointer(current.fills.pointer + offset))
                 w.evaluate()
                 var candidates: [Int] = []
                 if isService {
@@ -507,7 +521,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         let offset = offsets[p]
         w.prepare(product: p, vendorChoice: move.vendor, prices: nil)
         for i in 0..<w.nodeCount { w.baseStock[i] = Int(repaired.stocks[offset + i]) }
-        w.startFills(from: UnsafePointer(repaired.fills.pointer + offset))
+        w.startFills(from: UnsafePointer(current.fills.pointer + offset))
         w.evaluate()
         let before = productUse(w)
         let oldLevel = w.baseStock[move.node]

@@ -219,6 +219,7 @@ public struct Solver: Sendable {
             for r in 0..<use.count { use[r] += partial[base + r] }
             for k in 0..<6 { terms[k] += partial[base + use.count + k] }
             positions.append(contentsOf: positionsPerChunk[chunk])
+            positionsPerChunk[chunk] = []  // not two copies of the plan at once
         }
         for p in 0..<productCount {
             vendors[p] = store.vendor[p] >= 0 ? store.vendor[p] : model.scenario.products[p].vendors.lowerBound
