@@ -409,31 +409,26 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 if p % 64 == 0 && DispatchTime.now().uptimeNanoseconds >= repairDeadline { break }
                 let template = model.templates[Int(model.templateOfProduct[p])]
                 let offset = offsets[p]
+                var candidates: [Int] = []
                 if isService {
                     if template.speedShare[speed] <= 0 || repaired.missed[p * speedCount + speed] < serviceFloor { continue }
                 } else {
-                    var stocked = false
                     for i in 0..<template.nodeCount where Int(template.nodes[i]) == targetNode && repaired.stocks[offset + i] > 0 {
-                        stocked = true
+                        candidates.append(i)
                     }
-                    if !stocked { continue }
+                    if candidates.isEmpty { continue }
                 }
                 let vendor = Int(repaired.vendor[p])
                 w.prepare(product: p, vendorChoice: vendor, prices: nil)
                 for i in 0..<template.nodeCount { w.baseStock[i] = Int(repaired.stocks[offset + i]) }
                 w.startFills(from: UnsafePointer(current.fills.pointer + offset))
                 w.evaluate()
-                var candidates: [Int] = []
                 if isService {
                     // The nodes that see the most on-time demand of the speed go unserved (several: the
                     // first may have no room left).
                     candidates = mostMissedNodes(w, template: template, speed: speed, count: 3)
-                } else {
-                    for i in 0..<template.nodeCount where Int(template.nodes[i]) == targetNode && w.baseStock[i] > 0 {
-                        candidates.append(i)
-                    }
+                    if candidates.isEmpty { continue }
                 }
-                if candidates.isEmpty { continue }
                 let baseCost = w.costs.total
                 let baseUse = productUse(w)
                 w.saveState()

@@ -66,6 +66,9 @@ final class ProductWorkspace {
     private var savedLost = 0.0
     private var savedAllExact = true
     private static let savedNodeArrays = 10
+    /// The evaluated state's per-node arrays, in the order `saveState` stores them (built once: saving
+    /// and restoring run for every trial move of the search).
+    private let stateArrays: [UnsafeMutablePointer<Double>]
     /// The last distribution terms computed per node, reused while its lead-time demand and base stock
     /// are unchanged (a stocked node fed only by unstocked ones sees the same moments every sweep).
     let cachedMean: UnsafeMutablePointer<Double>
@@ -171,6 +174,8 @@ final class ProductWorkspace {
         stockedEntryOf.initialize(repeating: -1, count: trie)
         stockedSlot = .allocate(capacity: (trie + 1) * n)
         stockedSlot.initialize(repeating: -1, count: (trie + 1) * n)
+        stateArrays = [fill, load, totalDemand, served, inbound, onHand, backorders, leadMean, ltdMean, ltdVariance]
+        precondition(stateArrays.count == Self.savedNodeArrays)
     }
 
     deinit {
@@ -633,11 +638,6 @@ final class ProductWorkspace {
             }
             return (best, bestCost - currentCost)
         }
-    }
-
-    /// The evaluated state's per-node arrays, in the order `saveState` stores them.
-    private var stateArrays: [UnsafeMutablePointer<Double>] {
-        [fill, load, totalDemand, served, inbound, onHand, backorders, leadMean, ltdMean, ltdVariance]
     }
 
     /// Saves the last evaluation (not the base stocks, which the caller keeps).
