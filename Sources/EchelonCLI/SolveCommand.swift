@@ -55,6 +55,7 @@ struct SolveCommand: ParsableCommand {
 
     func run() throws {
         var scenario = try self.scenario.load()
+        MemoryTrace.mark("scenario loaded")
         if let whatIf {
             do {
                 let changes = try WhatIfFile.load(path: whatIf, scenario: scenario)
@@ -72,8 +73,10 @@ struct SolveCommand: ParsableCommand {
             ScenarioLocation.printError("\r\u{1B}[K" + Self.progressLine(snapshot))
         })
         if interactive { ScenarioLocation.printError("\r\u{1B}[K") }
+        MemoryTrace.mark("solved")
         do {
             try SolveOutput.write(result, scenario: scenario, to: out)
+            MemoryTrace.mark("written")
         } catch {
             ScenarioLocation.printError("\(error)\n")
             throw ExitCode.failure

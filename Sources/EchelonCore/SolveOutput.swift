@@ -16,14 +16,15 @@ public enum SolveOutput {
     /// Writes the five files into `directory`, creating it if needed.
     public static func write(_ result: SolveResult, scenario: Scenario, to directory: String) throws {
         try PlanCSV.makeDirectory(directory)
-        try writeAtomically(planCSV(result, scenario: scenario), to: directory + "/plan.csv")
+        try PlanCSV.writePlanFile(result.plan, scenario: scenario, to: directory + "/plan.csv")
         try writeAtomically(pricesCSV(result, scenario: scenario), to: directory + "/prices.csv")
         try writeAtomically(serviceCSV(result, scenario: scenario), to: directory + "/service.csv")
         try writeAtomically(convergenceCSV(result), to: directory + "/convergence.csv")
         try writeAtomically(summaryJSON(result, scenario: scenario), to: directory + "/summary.json")
     }
 
-    /// plan.csv, in the format `PlanCSV` reads back (the simulation's input).
+    /// plan.csv, in the format `PlanCSV` reads back (the simulation's input). `write` streams the same
+    /// text to the file instead of building it.
     public static func planCSV(_ result: SolveResult, scenario: Scenario) -> String {
         PlanCSV.planText(result.plan, scenario: scenario)
     }

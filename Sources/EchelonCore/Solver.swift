@@ -58,8 +58,10 @@ public struct Solver: Sendable {
         progress: (SolverSnapshot) -> Void = { _ in }, cancel: () -> Bool = { false }
     ) -> SolveResult {
         var statistics = SolveStatistics()
+        let model = PlanningModel(scenario: scenario)
+        MemoryTrace.mark("model built")
         return solve(
-            model: PlanningModel(scenario: scenario), limits: limits, warmStart: warmStart, statistics: &statistics,
+            model: model, limits: limits, warmStart: warmStart, statistics: &statistics,
             progress: progress, cancel: cancel)
     }
 
@@ -68,30 +70,19 @@ public struct Solver: Sendable {
         progress: (SolverSnapshot) -> Void = { _ in }, cancel: () -> Bool = { false }
     ) -> SolveResult {
         let threads = Self.threadCount(limits.threads)
-        let problem = InventoryProblem(model: model, threads: threads)
         let nodeCount = model.nodeCount, speedCount = model.speedCount
-        var start = [Double](repeating: 0, count: problem.resourceCount)
-        if let warm = warmStart {
-            if warm.prices.storage.count == nodeCount && warm.prices.service.count == speedCount {
-                start = warm.prices.flattened
-            }
-            if let plan = warm.plan { problem.warmStart(from: plan) }
-        }
         var history: [SolverSnapshot] = []
-        let options = MasterOptions(
-            method: method, gap: limits.gap, maxIterations: max(1, limits.maxIterations), timeLimit: limits.timeLimit,
-            repairInterval: repairInterval)
-        let outcome = LagrangianMaster.run(problem: problem, start: start, options: options, cancel: cancel) { step in
+        let run = runMaster(
+            model: model, limits: limits, threads: threads, warmStart: warmStart, statistics: &statistics, cancel: cancel
+        ) { step in
             let snapshot = Self.snapshot(step, model: model)
             history.append(snapshot)
             progress(snapshot)
         }
-        statistics.subproblemsSolved = problem.subproblemsSolved
-        statistics.repairEvaluations = problem.repairEvaluations
-        (statistics.evaluations, statistics.sweeps) = problem.evaluationCounts
+        let outcome = run.outcome
         let finalPrices = Prices(flattened: outcome.bestPrices, nodeCount: nodeCount, speedCount: speedCount)
-        let store = problem.hasBest ? problem.best : problem.current
-        let final = Self.evaluatePlan(model: model, store: store, offsets: problem.offsets, threads: threads)
+        let final = Self.evaluatePlan(model: model, store: run.plan, offsets: run.offsets, threads: threads)
+        MemoryTrace.mark("plan evaluated")
 
         var nodes: [NodeUsage] = []
         for n in 0..<nodeCount {
@@ -114,6 +105,42 @@ public struct Solver: Sendable {
             plan: final.plan, costs: final.costs, dualBound: outcome.dualBound, gap: violations.isEmpty ? gap : .infinity,
             certified: outcome.certified, iterations: outcome.iterations, seconds: outcome.seconds, threads: threads,
             stopReason: outcome.stopReason, nodes: nodes, speeds: speeds, violations: violations, history: history)
+    }
+
+    /// Runs the master on a fresh inventory problem and returns the plan it kept (base stocks and
+    /// vendors only). The problem and its working stores (≈ 1.6 kB per product) are freed on return, so
+    /// the final evaluation and the output do not hold them as well.
+    private func runMaster(
+        model: PlanningModel, limits: SolveLimits, threads: Int, warmStart: WarmStart?, statistics: inout SolveStatistics,
+        cancel: () -> Bool, iteration: (MasterIteration) -> Void
+    ) -> (outcome: MasterOutcome, plan: SolutionStore, offsets: [Int]) {
+        let problem = InventoryProblem(model: model, threads: threads)
+        MemoryTrace.mark("solver stores allocated")
+        var start = [Double](repeating: 0, count: problem.resourceCount)
+        if let warm = warmStart {
+            if warm.prices.storage.count == model.nodeCount && warm.prices.service.count == model.speedCount {
+                start = warm.prices.flattened
+            }
+            if let plan = warm.plan { problem.warmStart(from: plan) }
+        }
+        let options = MasterOptions(
+            method: method, gap: limits.gap, maxIterations: max(1, limits.maxIterations), timeLimit: limits.timeLimit,
+            repairInterval: repairInterval)
+        let outcome = LagrangianMaster.run(problem: problem, start: start, options: options, cancel: cancel, onIteration: iteration)
+        MemoryTrace.mark("master done")
+        statistics.subproblemsSolved = problem.subproblemsSolved
+        statistics.repairEvaluations = problem.repairEvaluations
+        (statistics.evaluations, statistics.sweeps) = problem.evaluationCounts
+        let plan: SolutionStore
+        if problem.hasBest {
+            plan = problem.best
+        } else {
+            plan = SolutionStore(
+                positions: problem.offsets[problem.productCount], products: problem.productCount, speedCount: model.speedCount,
+                contents: .planOnly)
+            plan.copy(from: problem.current)
+        }
+        return (outcome, plan, problem.offsets)
     }
 
     /// Constraints a plan's use breaks, relative tolerance 1e-6: the repair fills a capacity to within
@@ -163,6 +190,10 @@ public struct Solver: Sendable {
     }
 
     /// Evaluates the kept plan product by product (in parallel, reduced in product order).
+    ///
+    /// A position is kept where the base stock is positive, which the store already says, so each
+    /// chunk's first row is known before evaluating and every worker writes its rows straight into the
+    /// plan's array: the plan (48 bytes a position, ≈ 10 positions a product) is never held twice.
     static func evaluatePlan(model: PlanningModel, store: SolutionStore, offsets: [Int], threads: Int)
         -> (plan: Plan, costs: CostBreakdown, use: [Double])
     {
@@ -172,54 +203,64 @@ public struct Solver: Sendable {
         let chunkCount = (productCount + chunkSize - 1) / chunkSize
         let width = 3 * nodeCount + speedCount + 6
         let partial = SharedBuffer<Double>(repeating: 0, count: max(1, chunkCount * width))
-        let positionsPerChunk = SharedBuffer<[PlanPosition]>(repeating: [], count: max(1, chunkCount))
+        var chunkFirstRow = [Int](repeating: 0, count: chunkCount + 1)
+        for chunk in 0..<chunkCount {
+            var stocked = 0
+            for i in offsets[chunk * chunkSize]..<offsets[min(productCount, (chunk + 1) * chunkSize)] where store.stocks[i] > 0 {
+                stocked += 1
+            }
+            chunkFirstRow[chunk + 1] = chunkFirstRow[chunk] + stocked
+        }
+        let rowCount = chunkFirstRow[chunkCount]
         let workers = max(1, min(threads, chunkCount))
         let workspaces = (0..<workers).map { _ in ProductWorkspace(model: model) }
-        parallelFor(workers: workers) { worker in
-            let w = workspaces[worker]
-            var chunk = worker
-            while chunk < chunkCount {
-                let base = chunk * width
-                var positions: [PlanPosition] = []
-                for p in (chunk * chunkSize)..<min(productCount, (chunk + 1) * chunkSize) {
-                    let vendor = Int(store.vendor[p]) >= 0 ? Int(store.vendor[p]) : Int(model.scenario.products[p].vendors.lowerBound)
-                    w.prepare(product: p, vendorChoice: vendor, prices: nil)
-                    for i in 0..<w.nodeCount { w.baseStock[i] = Int(store.stocks[offsets[p] + i]) }
-                    w.resetFillGuess()
-                    w.evaluate()
-                    let template = w.template
-                    for i in 0..<w.nodeCount {
-                        let n = Int(template.nodes[i])
-                        partial[base + n] += w.cube * w.onHand[i]
-                        partial[base + nodeCount + n] += w.served[i]
-                        partial[base + 2 * nodeCount + n] += w.inbound[i]
-                        if w.baseStock[i] > 0 {
-                            positions.append(
-                                PlanPosition(
-                                    product: Int32(p), node: Int32(n), baseStock: Int32(w.baseStock[i]),
-                                    expectedOnHand: w.onHand[i], outboundPerDay: w.served[i], inboundPerDay: w.inbound[i],
-                                    fillRate: w.fill[i]))
+        let positions = [PlanPosition](unsafeUninitializedCapacity: rowCount) { rows, initializedCount in
+            parallelFor(workers: workers) { worker in
+                let w = workspaces[worker]
+                var chunk = worker
+                while chunk < chunkCount {
+                    let base = chunk * width
+                    var row = chunkFirstRow[chunk]
+                    for p in (chunk * chunkSize)..<min(productCount, (chunk + 1) * chunkSize) {
+                        let vendor = Int(store.vendor[p]) >= 0 ? Int(store.vendor[p]) : Int(model.scenario.products[p].vendors.lowerBound)
+                        w.prepare(product: p, vendorChoice: vendor, prices: nil)
+                        for i in 0..<w.nodeCount { w.baseStock[i] = Int(store.stocks[offsets[p] + i]) }
+                        w.resetFillGuess()
+                        w.evaluate()
+                        let template = w.template
+                        for i in 0..<w.nodeCount {
+                            let n = Int(template.nodes[i])
+                            partial[base + n] += w.cube * w.onHand[i]
+                            partial[base + nodeCount + n] += w.served[i]
+                            partial[base + 2 * nodeCount + n] += w.inbound[i]
+                            if w.baseStock[i] > 0 {
+                                precondition(row < chunkFirstRow[chunk + 1], "more stocked positions than counted")
+                                (rows.baseAddress! + row).initialize(
+                                    to: PlanPosition(
+                                        product: Int32(p), node: Int32(n), baseStock: Int32(w.baseStock[i]),
+                                        expectedOnHand: w.onHand[i], outboundPerDay: w.served[i], inboundPerDay: w.inbound[i],
+                                        fillRate: w.fill[i]))
+                                row += 1
+                            }
                         }
+                        for s in 0..<speedCount { partial[base + 3 * nodeCount + s] += w.missed(speed: s) }
+                        let c = w.costs
+                        let terms = [c.purchase, c.inboundTransport, c.holding, c.outboundShipping, c.missPenalty, c.transfer]
+                        for (k, term) in terms.enumerated() { partial[base + 3 * nodeCount + speedCount + k] += term }
                     }
-                    for s in 0..<speedCount { partial[base + 3 * nodeCount + s] += w.missed(speed: s) }
-                    let c = w.costs
-                    let terms = [c.purchase, c.inboundTransport, c.holding, c.outboundShipping, c.missPenalty, c.transfer]
-                    for (k, term) in terms.enumerated() { partial[base + 3 * nodeCount + speedCount + k] += term }
+                    precondition(row == chunkFirstRow[chunk + 1], "fewer stocked positions than counted")
+                    chunk += workers
                 }
-                positionsPerChunk[chunk] = positions
-                chunk += workers
             }
+            initializedCount = rowCount
         }
         var use = [Double](repeating: 0, count: 3 * nodeCount + speedCount)
         var terms = [Double](repeating: 0, count: 6)
-        var positions: [PlanPosition] = []
         var vendors = [Int32](repeating: 0, count: productCount)
         for chunk in 0..<chunkCount {
             let base = chunk * width
             for r in 0..<use.count { use[r] += partial[base + r] }
             for k in 0..<6 { terms[k] += partial[base + use.count + k] }
-            positions.append(contentsOf: positionsPerChunk[chunk])
-            positionsPerChunk[chunk] = []  // not two copies of the plan at once
         }
         for p in 0..<productCount {
             vendors[p] = store.vendor[p] >= 0 ? store.vendor[p] : model.scenario.products[p].vendors.lowerBound

@@ -198,18 +198,33 @@ public enum PlanCSV {
 
     /// The text of a `plan.csv` for `plan`.
     public static func planText(_ plan: Plan, scenario: Scenario) -> String {
-        var out = planHeader.joined(separator: ",") + "\n"
+        var out = ""
+        writePlanRows(plan, scenario: scenario) { out += $0 }
+        return out
+    }
+
+    /// Hands `plan.csv` to `emit` line by line (header first), so a large plan is written without
+    /// its whole text in memory (1 M products make ≈ 1 GB of it).
+    public static func writePlanRows(_ plan: Plan, scenario: Scenario, emit: (String) throws -> Void) rethrows {
+        try emit(planHeader.joined(separator: ",") + "\n")
         for position in plan.positions {
             let p = Int(position.product)
             let vendor = scenario.vendors[scenario.productVendors[Int(plan.vendorChoice[p])].vendor].id
-            out += [
-                csvField(scenario.products[p].id), csvField(scenario.nodes[Int(position.node)].id), csvField(vendor),
-                String(position.baseStock), formatNumber(position.expectedOnHand),
-                formatNumber(position.outboundPerDay), formatNumber(position.inboundPerDay),
-                formatNumber(position.fillRate),
-            ].joined(separator: ",") + "\n"
+            try emit(
+                [
+                    csvField(scenario.products[p].id), csvField(scenario.nodes[Int(position.node)].id), csvField(vendor),
+                    String(position.baseStock), formatNumber(position.expectedOnHand),
+                    formatNumber(position.outboundPerDay), formatNumber(position.inboundPerDay),
+                    formatNumber(position.fillRate),
+                ].joined(separator: ",") + "\n")
         }
-        return out
+    }
+
+    /// Writes `plan.csv` for `plan` at `path`, streamed and atomically.
+    public static func writePlanFile(_ plan: Plan, scenario: Scenario, to path: String) throws {
+        try writeFileAtomically(to: path) { file in
+            writePlanRows(plan, scenario: scenario) { file.write($0) }
+        }
     }
 
     /// The text of a `service.csv`.
@@ -227,7 +242,7 @@ public enum PlanCSV {
     /// Writes `plan.csv` and `service.csv` into `directory` (created if needed), each atomically.
     public static func write(_ plan: Plan, service: [PlannedService], scenario: Scenario, to directory: String) throws {
         try makeDirectory(directory)
-        try writeFileAtomically(planText(plan, scenario: scenario), to: joinPath(directory, "plan.csv"))
+        try writePlanFile(plan, scenario: scenario, to: joinPath(directory, "plan.csv"))
         try writeFileAtomically(serviceText(service, scenario: scenario), to: joinPath(directory, "service.csv"))
     }
 
@@ -377,6 +392,13 @@ extension PlanCSV {
     /// Writes `text` to a temporary file in the same folder, then renames it over `path`, so a reader
     /// never sees half a file.
     public static func writeFileAtomically(_ text: String, to path: String) throws {
+        try writeFileAtomically(to: path) { $0.write(text) }
+    }
+
+    /// Lets `body` write the file in pieces to a temporary file in the same folder, then renames it
+    /// over `path`; when `body` throws or a write fails, the temporary file is removed and `path` is
+    /// left as it was.
+    public static func writeFileAtomically(to path: String, _ body: (AtomicFileWriter) throws -> Void) throws {
         let slash = path.lastIndex(of: "/")
         let folder = slash.map { String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
@@ -385,11 +407,17 @@ extension PlanCSV {
             throw PlanFileError(
                 file: temporary, line: 0, field: "", message: "cannot create (\(String(cString: strerror(errno))))")
         }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
+        let writer = AtomicFileWriter(file: file)
+        do {
+            try body(writer)
+        } catch {
+            fclose(file)
+            unlink(temporary)
+            throw error
+        }
         let flushed = fflush(file) == 0
         fclose(file)
-        guard written == bytes.count, flushed else {
+        guard !writer.failed, flushed else {
             unlink(temporary)
             throw PlanFileError(file: temporary, line: 0, field: "", message: "cannot write (disk full?)")
         }
@@ -398,5 +426,22 @@ extension PlanCSV {
             unlink(temporary)
             throw PlanFileError(file: path, line: 0, field: "", message: "cannot rename the temporary file into place (\(reason))")
         }
+    }
+}
+
+/// The open temporary file of `PlanCSV.writeFileAtomically(to:_:)`: text goes through stdio's buffer,
+/// and a failed write is remembered (later writes are skipped) and reported when the file is closed.
+public final class AtomicFileWriter {
+    private let file: UnsafeMutablePointer<FILE>
+    private(set) var failed = false
+
+    init(file: UnsafeMutablePointer<FILE>) { self.file = file }
+
+    public func write(_ text: String) {
+        guard !failed else { return }
+        var text = text
+        let count = text.utf8.count
+        let written = text.withUTF8 { fwrite($0.baseAddress, 1, $0.count, file) }
+        if written != count { failed = true }
     }
 }
