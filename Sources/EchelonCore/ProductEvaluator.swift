@@ -132,6 +132,10 @@ extension ProductWorkspace {
                     baseStock[i] = Int(warm[j])
                     j += 1
                 }
+            } else if !bestStocks.isEmpty {
+                // Cold: another vendor's optimum differs mostly in the supplying nodes' levels, so the
+                // search starts there rather than from nothing (a cold subproblem cost two full searches).
+                for i in 0..<nodeCount { baseStock[i] = bestStocks[i] }
             } else {
                 for i in 0..<nodeCount { baseStock[i] = 0 }
             }
