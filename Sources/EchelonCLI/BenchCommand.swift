@@ -72,8 +72,13 @@ struct BenchCommand: ParsableCommand {
             if snapshot.gap <= 0.001 && timeTo01 == nil { timeTo01 = snapshot.seconds }
         }
 
-        // Warm re-solve: the node using the most storage loses 20 % of it.
-        let busiest = (0..<scenario.nodes.count).max { cold.nodes[$0].storageUsed < cold.nodes[$1].storageUsed } ?? 0
+        // Warm re-solve: the node whose storage binds hardest (the largest shadow price times capacity; the
+        // busiest node when none binds) loses 20 % of it, so the last plan no longer fits there.
+        func bindingValue(_ n: Int) -> Double { cold.nodes[n].storagePrice * scenario.nodes[n].storageCapacity }
+        let binding = (0..<scenario.nodes.count).filter { bindingValue($0) > 0 && scenario.nodes[$0].storageCapacity.isFinite }
+        let busiest =
+            binding.max { bindingValue($0) < bindingValue($1) }
+            ?? (0..<scenario.nodes.count).max { cold.nodes[$0].storageUsed < cold.nodes[$1].storageUsed } ?? 0
         let changed = try scenario.applying([
             .setCapacity(node: busiest, storage: scenario.nodes[busiest].storageCapacity * 0.8, outbound: nil, inbound: nil)
         ])

@@ -21,6 +21,10 @@ public protocol DecomposableProblem: AnyObject {
     func repair(deadline: UInt64) -> PrimalCandidate
     /// Keeps the solution of the last `repair` as the best plan so far.
     func keepRepairedAsBest()
+    /// A plan the problem starts from (a warm start's), repaired, before any relaxation; nil without one.
+    /// A what-if that leaves the last plan feasible, or breaks it at one node, is answered from it far
+    /// sooner than by moving the prices until a relaxation fits.
+    func repairStartingPlan(deadline: UInt64) -> PrimalCandidate?
 }
 
 extension DecomposableProblem {
@@ -28,6 +32,8 @@ extension DecomposableProblem {
 
     /// Problems whose repair is quick ignore the deadline.
     public func repair(deadline: UInt64) -> PrimalCandidate { repair() }
+
+    public func repairStartingPlan(deadline: UInt64) -> PrimalCandidate? { nil }
 }
 
 /// The blocks' minimum at some prices.
@@ -83,6 +89,10 @@ public struct MasterOptions: Sendable {
     public var repairInterval: Int
     /// Relative violation tolerated as feasible.
     public var feasibilityTolerance: Double
+    /// A relaxation this close to every limit (worst relative violation) is repaired whenever it is the
+    /// closest since the last repair. On the bundled sample every repair of a relaxation further off
+    /// failed, and each cost as much as several iterations; further off, only the periodic repair runs.
+    public var closeEnoughToRepair = 0.05
     public init(
         method: MasterMethod = .adaptive, gap: Double = 0.005, maxIterations: Int = 200, timeLimit: Double = 60,
         repairInterval: Int = 5, feasibilityTolerance: Double = 1e-9
@@ -207,6 +217,14 @@ public enum LagrangianMaster {
         var priceStep = [Double](repeating: 0, count: count)
         var lastSide = [Double](repeating: 0, count: count)
 
+        if let candidate = problem.repairStartingPlan(
+            deadline: repairDeadline(minimumSeconds: 0, reserveSeconds: finalRepairReserve)),
+            violation(candidate.use) <= options.feasibilityTolerance
+        {
+            bestPrimal = candidate.cost
+            primalUse = candidate.use
+            problem.keepRepairedAsBest()
+        }
         while true {
             if cancel() {
                 stopReason = .cancelled
@@ -228,7 +246,8 @@ public enum LagrangianMaster {
             // Repairing a plan far from feasible is costly and rarely wins: repair when the relaxation is
             // feasible, or periodically once it is within 20 % of every limit.
             // Also whenever the relaxation is the closest to feasible since the last repair.
-            let due = (iteration % max(1, options.repairInterval) == 0 || worst < closestSinceRepair) && worst < 0.2
+            let due = (iteration % max(1, options.repairInterval) == 0 && worst < 0.2)
+                || (worst < closestSinceRepair && worst < options.closeEnoughToRepair)
             closestSinceRepair = min(closestSinceRepair, worst)
             if worst <= options.feasibilityTolerance || due || options.repairInterval == 1 {
                 // Without a feasible plan yet, this repair leaves the final one its reserve.
@@ -349,7 +368,8 @@ public enum LagrangianMaster {
             }
         }
         // Without a feasible plan, or when the last relaxation was not repaired, one last repair.
-        if iteration > 0 && (!bestPrimal.isFinite || !repairedThisIteration) {
+        // (Not when the gap is closed: the kept plan is good enough, and a repair costs a few iterations.)
+        if iteration > 0 && (!bestPrimal.isFinite || (!repairedThisIteration && stopReason != .gapReached)) {
             let candidate = problem.repair(deadline: repairDeadline(minimumSeconds: min(1, 0.05 * options.timeLimit)))
             if !bestPrimal.isFinite || (violation(candidate.use) <= options.feasibilityTolerance && candidate.cost < bestPrimal) {
                 if violation(candidate.use) <= options.feasibilityTolerance { bestPrimal = candidate.cost }
