@@ -208,3 +208,36 @@ func separableInstanceMatchesExactSolution(method: MasterMethod) {
     #expect(warm.nodes[fullest].storageUsed <= capacity * (1 + 1e-6))
     #expect(snapshots.first?.bestPrimal.isFinite == true)
 }
+
+/// The final evaluation counts each chunk's stocked positions first and writes its rows in place: the
+/// plan's rows are exactly the store's positive base stocks, in product and node order, the same for any
+/// number of threads, and unchosen vendors fall back to each product's first.
+@Test func finalEvaluationKeepsExactlyTheStockedPositions() {
+    let scenario = TestScenarios.network(products: 1100, seed: 2)  // three chunks of 512
+    let model = PlanningModel(scenario: scenario)
+    var offsets = [0]
+    for p in scenario.products.indices { offsets.append(offsets[p] + model.candidateNodes(of: p).count) }
+    let store = SolutionStore(
+        positions: offsets[scenario.products.count], products: scenario.products.count, speedCount: model.speedCount,
+        contents: .planOnly)
+    var expected: [[Int32]] = []
+    for p in scenario.products.indices {
+        for (i, node) in model.candidateNodes(of: p).enumerated() {
+            let stock = Int32((p + 2 * i) % 5 == 0 ? 0 : (p * 7 + i) % 9)
+            store.stocks[offsets[p] + i] = stock
+            if stock > 0 { expected.append([Int32(p), Int32(node), stock]) }
+        }
+    }
+    #expect(expected.count > 2000)
+    let one = Solver.evaluatePlan(model: model, store: store, offsets: offsets, threads: 1)
+    let three = Solver.evaluatePlan(model: model, store: store, offsets: offsets, threads: 3)
+    #expect(one.plan.positions.map { [$0.product, $0.node, $0.baseStock] } == expected)
+    #expect(one.plan == three.plan)
+    #expect(one.use == three.use)
+    #expect(one.costs == three.costs)
+    #expect(one.plan.vendorChoice == scenario.products.map { Int32($0.vendors.lowerBound) })
+    // The rows carry the evaluation's own numbers: the evaluator of a plan gives the same total cost.
+    let evaluations = ProductEvaluator(scenario: scenario).evaluate(plan: one.plan)
+    let cost = evaluations.reduce(0) { $0 + $1.costs.total }
+    #expect(abs(cost - one.costs.total) <= 1e-9 * cost)
+}

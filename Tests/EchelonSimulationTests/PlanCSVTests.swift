@@ -1,4 +1,5 @@
 import EchelonModel
+import Foundation
 import Testing
 
 @testable import EchelonSimulation
@@ -20,6 +21,35 @@ import Testing
         let serviceBack = try PlanCSV.parseService(
             text: PlanCSV.serviceText(service, scenario: scenario), path: "service.csv", scenario: scenario)
         #expect(serviceBack == [service[0]])
+    }
+
+    /// plan.csv is streamed to its file row by row; the bytes are those of the text form, and a write
+    /// that fails midway leaves the old file in place and no temporary file behind.
+    @Test func streamedPlanFileIsTheTextAndFailuresKeepTheOldFile() throws {
+        let plan = Plan(
+            vendorChoice: [0],
+            positions: [
+                PlanPosition(product: 0, node: 0, baseStock: 28, expectedOnHand: 3.25, outboundPerDay: 0, inboundPerDay: 5, fillRate: 0.5),
+                PlanPosition(product: 0, node: 2, baseStock: 7, expectedOnHand: 0.1, outboundPerDay: 2.75, inboundPerDay: 2, fillRate: 1),
+            ])
+        let directory = NSTemporaryDirectory() + "echelon-plan-stream-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try PlanCSV.makeDirectory(directory)
+        let path = directory + "/plan.csv"
+        try PlanCSV.writePlanFile(plan, scenario: scenario, to: path)
+        let text = PlanCSV.planText(plan, scenario: scenario)
+        #expect(PlanCSV.readTextFile(path) == text)
+        #expect(text.split(separator: "\n").count == 3)
+
+        struct Interrupted: Error {}
+        #expect(throws: Interrupted.self) {
+            try PlanCSV.writeFileAtomically(to: path) { file in
+                file.write("product,node\n")
+                throw Interrupted()
+            }
+        }
+        #expect(PlanCSV.readTextFile(path) == text)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["plan.csv"])
     }
 
     @Test func errorsNameFileLineAndField() throws {
