@@ -217,8 +217,11 @@ public enum LagrangianMaster {
         var priceStep = [Double](repeating: 0, count: count)
         var lastSide = [Double](repeating: 0, count: count)
 
+        // The starting plan's repair gets a quarter of the time at most: from a plan far from feasible
+        // (a cold solve stopped early) it can take longer than the iterations would (at 100k products it
+        // took the whole limit).
         if let candidate = problem.repairStartingPlan(
-            deadline: repairDeadline(minimumSeconds: 0, reserveSeconds: finalRepairReserve)),
+            deadline: repairDeadline(minimumSeconds: 0, reserveSeconds: 0.75 * options.timeLimit)),
             violation(candidate.use) <= options.feasibilityTolerance
         {
             bestPrimal = candidate.cost

@@ -1,3 +1,4 @@
+import Dispatch
 import Testing
 @testable import EchelonCore
 
@@ -48,4 +49,36 @@ func capacitatedMultiItemNewsvendor(method: MasterMethod) {
         onIteration: { _ in seen += 1 })
     #expect(outcome.iterations == 3)
     #expect(outcome.stopReason == .cancelled)
+}
+
+/// A problem that records the deadline its starting plan's repair is given and offers a feasible plan
+/// of known cost.
+final class StartingPlanProbe: DecomposableProblem {
+    var limits: [Double] { [10] }
+    var deadline: UInt64 = 0
+    var kept = false
+    func relax(prices: [Double]) -> Relaxation { Relaxation(pricedValue: 95 + 10 * prices[0], use: [10], cost: 95, exact: true) }
+    func repair() -> PrimalCandidate { PrimalCandidate(cost: 95, use: [10]) }
+    func keepRepairedAsBest() { kept = true }
+    func repairStartingPlan(deadline: UInt64) -> PrimalCandidate? {
+        self.deadline = deadline
+        return PrimalCandidate(cost: 100, use: [9])
+    }
+}
+
+/// The starting plan is repaired before the first relaxation, kept when it fits, and its repair may use a
+/// quarter of the time limit at most (at 100k products an unbounded one took the whole limit).
+@Test func startingPlanIsRepairedFirstWithinAQuarterOfTheTime() {
+    let probe = StartingPlanProbe()
+    let start = DispatchTime.now().uptimeNanoseconds
+    var firstBestPrimal = Double.nan
+    let outcome = LagrangianMaster.run(
+        problem: probe, start: [0], options: MasterOptions(gap: 0, maxIterations: 1, timeLimit: 100),
+        onIteration: { step in if step.iteration == 1 { firstBestPrimal = step.bestPrimal } })
+    #expect(probe.kept)
+    // Kept before the first iteration; that iteration's own relaxation (cost 95) fits too.
+    #expect(firstBestPrimal == 95)
+    let allowed = Double(probe.deadline &- start) / 1e9
+    #expect(allowed > 24 && allowed <= 25.5, "starting repair allowed \(allowed) s")
+    #expect(outcome.bestPrimal == 95)
 }
