@@ -247,8 +247,8 @@ public enum LagrangianMaster {
             let worst = violation(relaxation.use)
             repairedThisIteration = false
             // Repairing a plan far from feasible is costly and rarely wins: repair when the relaxation is
-            // feasible, or periodically once it is within 20 % of every limit.
-            // Also whenever the relaxation is the closest to feasible since the last repair.
+            // feasible, periodically once it is within 20 % of every limit, and whenever it is the closest
+            // to feasible since the last repair and within `closeEnoughToRepair` of every limit.
             let due = (iteration % max(1, options.repairInterval) == 0 && worst < 0.2)
                 || (worst < closestSinceRepair && worst < options.closeEnoughToRepair)
             closestSinceRepair = min(closestSinceRepair, worst)
