@@ -76,6 +76,11 @@ final class SolutionStore: @unchecked Sendable {
         missed = SharedBuffer(repeating: 0, count: useProducts * speedCount)
     }
 
+    /// The vendor the store holds for product p, or the product's first vendor when none was chosen yet.
+    func vendorChoice(of p: Int, model: PlanningModel) -> Int {
+        vendor[p] >= 0 ? Int(vendor[p]) : Int(model.scenario.products[p].vendors.lowerBound)
+    }
+
     func copy(from other: SolutionStore) {
         stocks.copy(from: other.stocks)
         storageUse.copy(from: other.storageUse)
@@ -218,13 +223,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         forEachChunk { worker, chunk in
             let w = workspaces[worker]
             for p in (chunk * Self.chunkSize)..<min(productCount, (chunk + 1) * Self.chunkSize) {
-                let offset = offsets[p]
-                let vendor = current.vendor[p] >= 0 ? Int(current.vendor[p]) : Int(model.scenario.products[p].vendors.lowerBound)
-                w.prepare(product: p, vendorChoice: vendor, prices: nil)
-                for i in 0..<w.nodeCount { w.baseStock[i] = Int(current.stocks[offset + i]) }
-                w.resetFillGuess()
-                w.evaluate()
-                current.record(w, product: p, offset: offset, vendorChoice: vendor)
+                let vendor = w.evaluate(stored: current, product: p, offset: offsets[p])
+                current.record(w, product: p, offset: offsets[p], vendorChoice: vendor)
             }
         }
         return repair(deadline: deadline)
@@ -476,19 +476,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                     let relieved = baseUse[resource] - newUse[resource]
                     // Below 1e-9 of the product's use it is the fixed point's tolerance, not a move.
                     if relieved <= 1e-9 * max(1e-3, abs(baseUse[resource])) { continue }
-                    // A move may not push another constraint over its limit.
-                    var fits = true
-                    // Capacities come first: a capacity repair may cost service, a service repair may not
-                    // cost capacity.
-                    let checked = isService ? resourceCount : 3 * nodeCount
-                    for r in 0..<checked where r != resource && limits[r].isFinite {
-                        let d = newUse[r] - baseUse[r]
-                        if d > 1e-9 * max(1, abs(baseUse[r])) && d > slack[r] {
-                            fits = false
-                            break
-                        }
-                    }
-                    if !fits { continue }
+                    if pushesOver(resource: resource, before: baseUse, after: newUse, slack: slack) { continue }
                     let move = Move(product: p, node: i, level: level, vendor: vendor, costDelta: delta, benefit: relieved)
                     if bestMove == nil || move.costDelta / move.benefit < bestMove!.costDelta / bestMove!.benefit {
                         bestMove = move
@@ -521,6 +509,19 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         }
         let missing = (0..<w.nodeCount).filter { missedAt[$0] > 1e-12 }
         return Array(missing.sorted { missedAt[$0] != missedAt[$1] ? missedAt[$0] > missedAt[$1] : $0 < $1 }.prefix(count))
+    }
+
+    /// Whether a move relieving `resource` that changes a product's use from `before` to `after` would
+    /// push another constraint past its slack. Capacities come first: a capacity move may cost service,
+    /// a service move may not cost capacity. (Changes below 1e-9 of the use are the fixed point's
+    /// tolerance, not the move's.)
+    private func pushesOver(resource: Int, before: [Double], after: [Double], slack: [Double]) -> Bool {
+        let checked = resource >= 3 * nodeCount ? resourceCount : 3 * nodeCount
+        for r in 0..<checked where r != resource && limits[r].isFinite {
+            let d = after[r] - before[r]
+            if d > 1e-9 * max(1, abs(before[r])) && d > slack[r] { return true }
+        }
+        return false
     }
 
     /// Product p's use of every constraint as the repaired store holds it (dense; only for the repair).
@@ -567,18 +568,28 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         w.baseStock[move.node] = move.level
         w.evaluate()
         let after = productUse(w)
-        let checked = resource >= 3 * nodeCount ? resourceCount : 3 * nodeCount
-        for r in 0..<checked where r != resource && limits[r].isFinite {
-            let d = after[r] - before[r]
-            if d > 1e-9 * max(1, abs(before[r])) && d > slack[r] {
-                w.baseStock[move.node] = oldLevel
-                return nil
-            }
+        if pushesOver(resource: resource, before: before, after: after, slack: slack) {
+            w.baseStock[move.node] = oldLevel
+            return nil
         }
         let priced = repaired.pricedCost[p]
         repaired.record(w, product: p, offset: offset, vendorChoice: move.vendor)
         repaired.pricedCost[p] = priced
         return (0..<resourceCount).map { after[$0] - before[$0] }
+    }
+}
+
+extension ProductWorkspace {
+    /// Evaluates product p at the base stocks and vendor `store` holds for it, from the usual fill-rate
+    /// guess. Returns the vendor.
+    @discardableResult
+    func evaluate(stored store: SolutionStore, product p: Int, offset: Int) -> Int {
+        let vendor = store.vendorChoice(of: p, model: model)
+        prepare(product: p, vendorChoice: vendor, prices: nil)
+        for i in 0..<nodeCount { baseStock[i] = Int(store.stocks[offset + i]) }
+        resetFillGuess()
+        evaluate()
+        return vendor
     }
 }
 

@@ -222,11 +222,7 @@ public struct Solver: Sendable {
                     let base = chunk * width
                     var row = chunkFirstRow[chunk]
                     for p in (chunk * chunkSize)..<min(productCount, (chunk + 1) * chunkSize) {
-                        let vendor = Int(store.vendor[p]) >= 0 ? Int(store.vendor[p]) : Int(model.scenario.products[p].vendors.lowerBound)
-                        w.prepare(product: p, vendorChoice: vendor, prices: nil)
-                        for i in 0..<w.nodeCount { w.baseStock[i] = Int(store.stocks[offsets[p] + i]) }
-                        w.resetFillGuess()
-                        w.evaluate()
+                        w.evaluate(stored: store, product: p, offset: offsets[p])
                         let template = w.template
                         for i in 0..<w.nodeCount {
                             let n = Int(template.nodes[i])
@@ -263,7 +259,7 @@ public struct Solver: Sendable {
             for k in 0..<6 { terms[k] += partial[base + use.count + k] }
         }
         for p in 0..<productCount {
-            vendors[p] = store.vendor[p] >= 0 ? store.vendor[p] : model.scenario.products[p].vendors.lowerBound
+            vendors[p] = Int32(store.vendorChoice(of: p, model: model))
         }
         var costs = CostBreakdown()
         costs.purchase = terms[0]
