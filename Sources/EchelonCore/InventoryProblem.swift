@@ -8,6 +8,12 @@
 import Dispatch
 import EchelonModel
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A fixed-size buffer shared by the workers, each writing its own disjoint part.
 final class SharedBuffer<Element>: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Element>
@@ -139,6 +145,16 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     private(set) var repairEvaluations = 0
     /// When the running repair must stop (uptime ns).
     private var repairDeadline = UInt64.max
+    /// Earlier plans of every product, for the restricted master (`assemble`); nil where they would not
+    /// fit the memory budget.
+    let columnPool: ColumnPool?
+    /// Per product, the pool's column that is the last relaxation's plan (never replaced by a repair's).
+    let relaxationColumn: SharedBuffer<Int8>
+    /// The last assembled plan's choice of columns and its worst relative violation, and the last
+    /// relaxation's: the repair starts from whichever is closer to feasible.
+    var assembledChoice: [Int8]? = nil
+    var assembledViolation = Double.infinity
+    private var relaxationViolation = Double.infinity
 
     var resourceCount: Int { 3 * nodeCount + speedCount }
 
@@ -192,6 +208,35 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         repaired = SolutionStore(positions: offsets[productCount], products: productCount, speedCount: speedCount, contents: .useAndCosts)
         best = SolutionStore(positions: offsets[productCount], products: productCount, speedCount: speedCount, contents: .planOnly)
         workspaces = (0..<self.threads).map { _ in ProductWorkspace(model: model) }
+        let depth = ColumnPool.depth(positions: offsets[productCount])
+        if depth >= 2 {
+            let node = SharedBuffer<Int32>(repeating: 0, count: offsets[productCount])
+            for p in 0..<productCount {
+                let template = model.templates[Int(model.templateOfProduct[p])]
+                for i in 0..<template.nodeCount { node[offsets[p] + i] = template.nodes[i] }
+            }
+            columnPool = ColumnPool(
+                depth: depth, positions: offsets[productCount], products: productCount, speedCount: speedCount, node: node)
+        } else {
+            columnPool = nil
+        }
+        relaxationColumn = SharedBuffer(repeating: 0, count: depth >= 2 ? productCount : 0)
+    }
+
+    /// Adds every product's plan in `store` to the column pool (a plan held already is not added twice);
+    /// the relaxation's own plans are added as such, and no other plan replaces them.
+    private func addColumns(from store: SolutionStore, relaxation: Bool) {
+        guard let pool = columnPool else { return }
+        forEachChunk { _, chunk in
+            for p in (chunk * Self.chunkSize)..<min(productCount, (chunk + 1) * Self.chunkSize) {
+                let nodeCount = model.templates[Int(model.templateOfProduct[p])].nodeCount
+                if relaxation {
+                    relaxationColumn[p] = Int8(pool.add(from: store, product: p, offset: offsets[p], nodeCount: nodeCount))
+                } else {
+                    pool.add(from: store, product: p, offset: offsets[p], nodeCount: nodeCount, protecting: Int(relaxationColumn[p]))
+                }
+            }
+        }
     }
 
     /// Starts from a previous plan: its base stocks seed every subproblem's search.
@@ -227,11 +272,12 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 current.record(w, product: p, offset: offsets[p], vendorChoice: vendor)
             }
         }
+        addColumns(from: current, relaxation: true)
         return repair(deadline: deadline)
     }
 
     /// Runs `body(worker, chunk)` for every chunk, chunks dealt round-robin to the workers.
-    private func forEachChunk(_ body: (Int, Int) -> Void) {
+    func forEachChunk(_ body: (Int, Int) -> Void) {
         let workers = min(threads, max(1, chunkCount))
         if workers == 1 {
             for chunk in 0..<chunkCount { body(0, chunk) }
@@ -247,7 +293,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     }
 
     /// Σ over products of the store's use per constraint, cost and priced cost, in a fixed order.
-    private func totals(of store: SolutionStore) -> (use: [Double], cost: Double, priced: Double, exact: Bool) {
+    func totals(of store: SolutionStore) -> (use: [Double], cost: Double, priced: Double, exact: Bool) {
         let width = resourceCount + 3
         let partial = SharedBuffer<Double>(repeating: 0, count: chunkCount * width)
         forEachChunk { _, chunk in
@@ -303,6 +349,10 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         forEachChunk { worker, chunk in
             let w = workspaces[worker]
             let end = min(productCount, (chunk + 1) * Self.chunkSize)
+            // Cold, each product starts from the solution of the product of its template solved last in
+            // this chunk, nearest in demand (within the chunk, so the same for any thread count).
+            var solvedOfTemplate: [Int32: [Int]] = [:]
+            var seed = [Int32](repeating: 0, count: model.maxTemplateNodes)
             for p in (chunk * Self.chunkSize)..<end {
                 let template = model.templates[Int(model.templateOfProduct[p])]
                 if !firstSolve && !serviceMoved {
@@ -314,24 +364,63 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                     if !touched { continue }
                 }
                 let offset = offsets[p]
-                let warmStocks: ArraySlice<Int32>? =
+                var warmStocks: ArraySlice<Int32>? =
                     warm ? ArraySlice(UnsafeBufferPointer(start: current.stocks.pointer + offset, count: template.nodeCount)) : nil
                 let warmVendor = warm && current.vendor[p] >= 0 ? Int(current.vendor[p]) : nil
-                let warmFills: UnsafePointer<Double>? = warm ? UnsafePointer(current.fills.pointer + offset) : nil
+                var warmFills: UnsafePointer<Double>? = warm ? UnsafePointer(current.fills.pointer + offset) : nil
+                if !warm, let neighbour = nearestInDemand(p, among: solvedOfTemplate[model.templateOfProduct[p]] ?? [])
+                {
+                    scaledStocks(of: neighbour, for: p, nodeCount: template.nodeCount, into: &seed)
+                    warmStocks = seed[0..<template.nodeCount]
+                    warmFills = UnsafePointer(current.fills.pointer + offsets[neighbour])
+                }
                 let result = w.solveSubproblem(
                     product: p, prices: prices, warmVendor: warmVendor, warmStocks: warmStocks, warmFills: warmFills,
                     polishSuppliers: polish)
                 current.record(w, product: p, offset: offset, vendorChoice: result.vendorChoice)
                 current.pricedCost[p] = result.pricedCost
                 current.exact[p] = result.exact
+                if let pool = columnPool {
+                    relaxationColumn[p] = Int8(pool.add(from: current, product: p, offset: offset, nodeCount: template.nodeCount))
+                }
                 solvedCounts[worker] += 1
+                if !warm { solvedOfTemplate[model.templateOfProduct[p], default: []].append(p) }
             }
         }
         for t in 0..<threads { subproblemsSolved += solvedCounts[t] }
         lastPrices = flat
         hasCurrent = true
         let sums = totals(of: current)
+        relaxationViolation = relativeViolation(sums.use)
+        assembledChoice = nil
         return Relaxation(pricedValue: sums.priced, use: sums.use, cost: sums.cost, exact: sums.exact)
+    }
+
+    /// Of the products `candidates` (the last 16 looked at), the one whose mean demand is nearest product
+    /// p's in ratio.
+    private func nearestInDemand(_ p: Int, among candidates: [Int]) -> Int? {
+        let products = model.scenario.products
+        let demand = max(1e-12, products[p].demandMean)
+        var best: Int? = nil
+        var bestDistance = Double.infinity
+        for q in candidates.suffix(16) {
+            let distance = abs(log(max(1e-12, products[q].demandMean) / demand))
+            if distance < bestDistance {
+                bestDistance = distance
+                best = q
+            }
+        }
+        return best
+    }
+
+    /// Product q's base stocks (same template) scaled to product p's demand; a stocked node stays stocked.
+    private func scaledStocks(of q: Int, for p: Int, nodeCount: Int, into seed: inout [Int32]) {
+        let products = model.scenario.products
+        let ratio = products[p].demandMean / max(1e-12, products[q].demandMean)
+        for i in 0..<nodeCount {
+            let level = Double(current.stocks[offsets[q] + i])
+            seed[i] = level > 0 ? Int32(max(1, (level * ratio).rounded())) : 0
+        }
     }
 
     func keepRepairedAsBest() {
@@ -351,6 +440,15 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     func repair(deadline: UInt64) -> PrimalCandidate {
         repairDeadline = deadline
         repaired.copy(from: current)
+        if let choice = assembledChoice, let pool = columnPool, assembledViolation < relaxationViolation {
+            // The plan assembled from earlier relaxations is closer to fitting: the repair starts there.
+            forEachChunk { _, chunk in
+                for p in (chunk * Self.chunkSize)..<min(productCount, (chunk + 1) * Self.chunkSize) {
+                    let nodeCount = model.templates[Int(model.templateOfProduct[p])].nodeCount
+                    pool.write(product: p, column: Int(choice[p]), offset: offsets[p], nodeCount: nodeCount, into: repaired)
+                }
+            }
+        }
         var sums = totals(of: repaired)
         for _ in 0..<Self.repairRounds {
             if DispatchTime.now().uptimeNanoseconds >= deadline { break }
@@ -364,6 +462,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
             if !changed { break }
             sums = totals(of: repaired)
         }
+        // The repaired products' plans are columns too: the next assembly may mix them with others.
+        addColumns(from: repaired, relaxation: false)
         return PrimalCandidate(cost: sums.cost, use: sums.use)
     }
 

@@ -25,6 +25,11 @@ public protocol DecomposableProblem: AnyObject {
     /// A what-if that leaves the last plan feasible, or breaks it at one node, is answered from it far
     /// sooner than by moving the prices until a relaxation fits.
     func repairStartingPlan(deadline: UInt64) -> PrimalCandidate?
+    /// A primal solution assembled from earlier relaxations' block solutions without solving any block
+    /// again (the restricted master), starting its own trial prices at `prices`; it becomes the one
+    /// `keepRepairedAsBest` keeps and, when closer to feasible than the relaxation, where the next
+    /// `repair` starts. Nil when the problem keeps no earlier solutions.
+    func assemble(prices: [Double], deadline: UInt64) -> PrimalCandidate?
 }
 
 extension DecomposableProblem {
@@ -34,6 +39,8 @@ extension DecomposableProblem {
     public func repair(deadline: UInt64) -> PrimalCandidate { repair() }
 
     public func repairStartingPlan(deadline: UInt64) -> PrimalCandidate? { nil }
+
+    public func assemble(prices: [Double], deadline: UInt64) -> PrimalCandidate? { nil }
 }
 
 /// The blocks' minimum at some prices.
@@ -246,18 +253,35 @@ public enum LagrangianMaster {
             }
             let worst = violation(relaxation.use)
             repairedThisIteration = false
+            // The plan assembled from every relaxation so far, block by block, costs a fraction of a
+            // relaxation and often fits sooner than any single relaxation does. (Its rounds are fixed, not
+            // timed, so that the result is the same on any machine and thread count; the time limit stops
+            // it all the same.)
+            var assembledWorst = Double.infinity
+            if let assembled = problem.assemble(prices: p, deadline: clockStart &+ limitNanoseconds) {
+                assembledWorst = violation(assembled.use)
+                if assembledWorst <= options.feasibilityTolerance && assembled.cost < bestPrimal {
+                    bestPrimal = assembled.cost
+                    primalUse = assembled.use
+                    problem.keepRepairedAsBest()
+                }
+            }
             // Repairing a plan far from feasible is costly and rarely wins: repair when the relaxation is
-            // feasible, periodically once it is within 20 % of every limit, and whenever it is the closest
-            // to feasible since the last repair and within `closeEnoughToRepair` of every limit.
+            // feasible, periodically once it is within 20 % of every limit, and whenever it or the
+            // assembled plan (the repair starts from the closer) is the closest to feasible since the last
+            // repair and within `closeEnoughToRepair` of every limit. The periodic repair goes by the
+            // relaxation alone: from assembled plans 10–20 % over, repairs cost as much as 15 iterations
+            // on the bundled sample and failed.
+            let nearest = min(worst, assembledWorst)
             let due = (iteration % max(1, options.repairInterval) == 0 && worst < 0.2)
-                || (worst < closestSinceRepair && worst < options.closeEnoughToRepair)
-            closestSinceRepair = min(closestSinceRepair, worst)
+                || (nearest < closestSinceRepair && nearest < options.closeEnoughToRepair)
+            closestSinceRepair = min(closestSinceRepair, nearest)
             if worst <= options.feasibilityTolerance || due || options.repairInterval == 1 {
                 // Without a feasible plan yet, this repair leaves the final one its reserve.
                 let candidate = problem.repair(
                     deadline: repairDeadline(minimumSeconds: 0, reserveSeconds: bestPrimal.isFinite ? 0 : finalRepairReserve))
                 repairedThisIteration = true
-                closestSinceRepair = worst
+                closestSinceRepair = nearest
                 if violation(candidate.use) <= options.feasibilityTolerance && candidate.cost < bestPrimal {
                     bestPrimal = candidate.cost
                     primalUse = candidate.use
