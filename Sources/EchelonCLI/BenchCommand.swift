@@ -142,6 +142,11 @@ struct BenchCommand: ParsableCommand {
             ("warm_iterations", "\(warm.iterations)"),
             ("warm_gap", Self.fixed(warm.gap * 100, 4)),
             ("warm_feasible", "\(warm.violations.isEmpty)"),
+            ("warm_stop_reason", warm.stopReason.rawValue),
+            // The worst constraint a warm plan breaks, relative to its limit (what, where, how far).
+            ("warm_worst_violation", warm.violations.max { $0.relative < $1.relative }.map {
+                "\($0.kind.rawValue) \($0.kind == .service ? scenario.speeds[$0.index].id : scenario.nodes[$0.index].id) \(Self.fixed(100 * $0.relative, 3)) %"
+            } ?? "none"),
             ("changed_cold_seconds_to_1pct", Self.fixed(coldChanged.seconds, 2)),
             ("warm_over_cold", Self.fixed(warm.seconds / max(1e-9, coldChanged.seconds), 3)),
             ("evaluations_per_second_per_core", Self.fixed(rate, 0)),

@@ -146,6 +146,32 @@ public struct MasterOutcome: Sendable {
     public var seconds: Double
 }
 
+/// Worst relative excess of `use` over the finite `limits` (0 when everything fits; an absolute excess
+/// over a zero limit).
+func worstRelativeExcess(_ use: [Double], limits: [Double]) -> Double {
+    var worst = 0.0
+    for i in 0..<limits.count where limits[i].isFinite {
+        let excess = use[i] - limits[i]
+        if excess > 0 { worst = max(worst, limits[i] > 1e-12 ? excess / limits[i] : excess) }
+    }
+    return worst
+}
+
+/// One sign-based (Rprop) price step: the step grows 1.2× while the constraint stays on the same side of
+/// its limit and halves when it crosses; `first` is the step of a price not moved before. Returns the
+/// price moved by the step, kept at or above zero.
+func signStep(price: Double, side: Double, step: inout Double, lastSide: inout Double, first: () -> Double) -> Double {
+    if step == 0 {
+        step = first()
+    } else if side == -lastSide {
+        step *= 0.5
+    } else {
+        step *= 1.2
+    }
+    lastSide = side
+    return max(0, price + side * step)
+}
+
 public enum LagrangianMaster {
     /// Runs the master from `start` prices until the gap, the iteration cap, the time cap or `cancel`.
     public static func run(
@@ -184,14 +210,7 @@ public enum LagrangianMaster {
         func subgradient(_ use: [Double]) -> [Double] {
             (0..<count).map { active[$0] ? (use[$0] - steerTo[$0]) / scale[$0] : 0 }
         }
-        func violation(_ use: [Double]) -> Double {
-            var worst = 0.0
-            for i in 0..<count where active[i] {
-                let excess = use[i] - limits[i]
-                if excess > 0 { worst = max(worst, limits[i] > 1e-12 ? excess / limits[i] : excess) }
-            }
-            return worst
-        }
+        func violation(_ use: [Double]) -> Double { worstRelativeExcess(use, limits: limits) }
         /// Direction with the components that would push a zero price below zero removed.
         func projected(_ direction: [Double], at z: [Double]) -> [Double] {
             (0..<count).map { z[$0] <= 0 && direction[$0] < 0 ? 0 : direction[$0] }
@@ -318,15 +337,9 @@ public enum LagrangianMaster {
                         // At its limit, or slack at a zero price: nothing to do, and no change of side.
                         continue
                     }
-                    if priceStep[i] == 0 {
-                        priceStep[i] = polyak * abs(g[i])
-                    } else if side == -lastSide[i] {
-                        priceStep[i] *= 0.5
-                    } else {
-                        priceStep[i] *= 1.2
+                    point[i] = signStep(price: point[i], side: side, step: &priceStep[i], lastSide: &lastSide[i]) {
+                        polyak * abs(g[i])
                     }
-                    lastSide[i] = side
-                    point[i] = max(0, point[i] + side * priceStep[i])
                     largest = max(largest, priceStep[i])
                 }
                 step = largest

@@ -40,20 +40,14 @@ extension InventoryProblem {
             if worst < closest.violation { closest = (choice, worst) }
             var moved = false
             for r in 0..<count where active[r] {
-                let excess = sums.use[r] - limits[r]
-                let side: Double = excess > 1e-9 * max(1, limits[r]) ? 1 : excess < 0 ? -1 : 0
+                let excess = sums.use[r] - packingLimits[r]
+                let side: Double = excess > 1e-9 * max(1, packingLimits[r]) ? 1 : excess < 0 ? -1 : 0
                 if side == 0 || (price[r] <= 0 && side < 0) { continue }
-                if step[r] == 0 {
-                    // A first step: a quarter of the price, or, for a price still at zero, the price that
-                    // would charge the excess a tenth of the plan's cost per unit of its limit.
-                    step[r] = price[r] > 0 ? 0.25 * price[r] : 0.1 * abs(sums.cost) / max(1e-12, limits[r]) * 1e-2
-                } else if side == -lastSide[r] {
-                    step[r] *= 0.5
-                } else {
-                    step[r] *= 1.2
+                // A first step: a quarter of the price, or, for a price still at zero, a thousandth of the
+                // plan's cost per unit of its limit.
+                price[r] = signStep(price: price[r], side: side, step: &step[r], lastSide: &lastSide[r]) {
+                    price[r] > 0 ? 0.25 * price[r] : 0.1 * abs(sums.cost) / max(1e-12, limits[r]) * 1e-2
                 }
-                lastSide[r] = side
-                price[r] = max(0, price[r] + side * step[r])
                 moved = true
             }
             if !moved { break }
@@ -77,14 +71,7 @@ extension InventoryProblem {
     }
 
     /// Worst relative excess over the true limits (0 when everything fits).
-    func relativeViolation(_ use: [Double]) -> Double {
-        var worst = 0.0
-        for r in 0..<resourceCount where limits[r].isFinite {
-            let excess = use[r] - limits[r]
-            if excess > 0 { worst = max(worst, limits[r] > 1e-12 ? excess / limits[r] : excess) }
-        }
-        return worst
-    }
+    func relativeViolation(_ use: [Double]) -> Double { worstRelativeExcess(use, limits: limits) }
 
     /// Priced cost of product p's column k at `price` (natural units).
     @inline(__always)
@@ -170,9 +157,9 @@ extension InventoryProblem {
     /// Whether `delta` keeps every constraint that fits within its limit (changes below 1e-9 of the use
     /// are evaluation noise, not the exchange's).
     private func fits(_ delta: [Double], use: [Double], except skipped: Int) -> Bool {
-        for r in 0..<resourceCount where r != skipped && limits[r].isFinite {
+        for r in 0..<resourceCount where r != skipped && packingLimits[r].isFinite {
             let d = delta[r]
-            if d > 1e-12 && use[r] + d > limits[r] && d > 1e-9 * max(1, abs(use[r])) { return false }
+            if d > 1e-12 && use[r] + d > packingLimits[r] && d > 1e-9 * max(1, abs(use[r])) { return false }
         }
         return true
     }
@@ -193,11 +180,11 @@ extension InventoryProblem {
             if DispatchTime.now().uptimeNanoseconds >= deadline { return }
             var over: [(resource: Int, excess: Double)] = []
             for r in 0..<resourceCount where limits[r].isFinite {
-                let excess = use[r] - limits[r]
-                if excess > 1e-9 * max(1, limits[r]) { over.append((r, excess)) }
+                // Over its true limit, and relieved to a millionth inside it.
+                if use[r] - limits[r] > 1e-9 * max(1, limits[r]) { over.append((r, use[r] - packingLimits[r])) }
             }
             if over.isEmpty { return }
-            over.sort { $0.excess / max(1e-12, limits[$0.resource]) > $1.excess / max(1e-12, limits[$1.resource]) }
+            over.sort { $0.excess / max(1e-12, packingLimits[$0.resource]) > $1.excess / max(1e-12, packingLimits[$1.resource]) }
             var changed = false
             for (resource, _) in over {
                 if DispatchTime.now().uptimeNanoseconds >= deadline { return }
@@ -221,7 +208,7 @@ extension InventoryProblem {
                     return a != b ? a < b : $0.product < $1.product
                 }
                 for exchange in proposals {
-                    if use[resource] <= limits[resource] { break }
+                    if use[resource] <= packingLimits[resource] { break }
                     let p = exchange.product
                     // Checked again against the use as it is now: the exchanges before it moved it.
                     exchangeDelta(pool: pool, product: p, from: Int(choice[p]), to: exchange.column, into: &delta)

@@ -83,3 +83,4 @@ private func problemWithColumns(threads: Int = 1) -> (InventoryProblem, [Double]
     #expect(ColumnPool.depth(positions: 26_000_000) == 0)
     #expect(ColumnPool.depth(positions: 2_600_000) == 4)
 }
+
