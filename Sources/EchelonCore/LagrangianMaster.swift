@@ -393,7 +393,13 @@ public enum LagrangianMaster {
                     iteration: iteration, seconds: elapsed(), dualValue: value, dualBound: bestDual, bestPrimal: bestPrimal,
                     gap: gap, step: step, maxViolation: worst, prices: p, use: relaxation.use))
 
-            if gap <= options.gap {
+            // A warm start's first relaxation runs at the last solve's prices; when it breaks a limit by more
+            // than `closeEnoughToRepair` (a what-if cut a capacity), those prices are not the changed
+            // scenario's shadow prices, even when the repaired plan already closes the gap: the prices take
+            // at least one step. (With assembled plans a cut on the tiny sample closed the gap at once and
+            // left the cut node's storage price at 0.)
+            let pricesStale = iteration == 1 && worst > options.closeEnoughToRepair
+            if gap <= options.gap && !pricesStale {
                 stopReason = .gapReached
                 break
             }

@@ -180,7 +180,9 @@ func separableInstanceMatchesExactSolution(method: MasterMethod) {
 
 /// A re-solve warm from the last plan evaluates and repairs that plan before the first relaxation: on an
 /// unchanged scenario it is feasible at once, so the re-solve costs no more than the cold one and its
-/// first iteration's bound closes the gap the cold solve stopped at.
+/// first iteration's bound closes the gap the cold solve stopped at. (It may take one price step more:
+/// a first relaxation at the old prices more than 5 % over a limit does not stop on the gap, and on
+/// this 60-product network the heuristic relaxation swings that far.)
 @Test func warmResolveStartsFromTheLastPlan() {
     let scenario = TestScenarios.network(products: 60, seed: 9)
     let limits = SolveLimits(gap: 0.005, maxIterations: 60, threads: 2)
@@ -189,7 +191,8 @@ func separableInstanceMatchesExactSolution(method: MasterMethod) {
     let warm = Solver().solve(scenario: scenario, limits: limits, warmStart: WarmStart(cold))
     #expect(warm.violations.isEmpty)
     #expect(warm.costs.total <= cold.costs.total * (1 + 1e-9))
-    #expect(warm.iterations == 1)
+    #expect(warm.iterations <= 2)
+    #expect(warm.history.first?.gap ?? .infinity <= 0.005)
     #expect(warm.gap <= 0.005)
 }
 
