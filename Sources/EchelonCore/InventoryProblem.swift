@@ -231,18 +231,33 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         relaxationColumn = SharedBuffer(repeating: 0, count: depth >= 2 ? productCount : 0)
     }
 
-    /// Adds every product's plan in `store` to the column pool (a plan held already is not added twice);
-    /// the relaxation's own plans are added as such, and no other plan replaces them.
-    private func addColumns(from store: SolutionStore, relaxation: Bool) {
+    /// Adds product p's plan in `store` to the column pool (a plan held already is not added twice); a
+    /// relaxation's plan is recorded as such, and no other plan replaces it.
+    private func addColumn(of p: Int, from store: SolutionStore, relaxation: Bool) {
         guard let pool = columnPool else { return }
+        let nodeCount = offsets[p + 1] - offsets[p]
+        if relaxation {
+            relaxationColumn[p] = Int8(pool.add(from: store, product: p, offset: offsets[p], nodeCount: nodeCount))
+        } else {
+            pool.add(from: store, product: p, offset: offsets[p], nodeCount: nodeCount, protecting: Int(relaxationColumn[p]))
+        }
+    }
+
+    /// `addColumn` for every product.
+    private func addColumns(from store: SolutionStore, relaxation: Bool) {
+        guard columnPool != nil else { return }
         forEachChunk { _, chunk in
             for p in (chunk * Self.chunkSize)..<min(productCount, (chunk + 1) * Self.chunkSize) {
-                let nodeCount = model.templates[Int(model.templateOfProduct[p])].nodeCount
-                if relaxation {
-                    relaxationColumn[p] = Int8(pool.add(from: store, product: p, offset: offsets[p], nodeCount: nodeCount))
-                } else {
-                    pool.add(from: store, product: p, offset: offsets[p], nodeCount: nodeCount, protecting: Int(relaxationColumn[p]))
-                }
+                addColumn(of: p, from: store, relaxation: relaxation)
+            }
+        }
+    }
+
+    /// Writes every product's chosen column (plan, use and cost) into the repair's store.
+    func writeColumns(_ choice: [Int8], from pool: ColumnPool) {
+        forEachChunk { _, chunk in
+            for p in (chunk * Self.chunkSize)..<min(productCount, (chunk + 1) * Self.chunkSize) {
+                pool.write(product: p, column: Int(choice[p]), offset: offsets[p], nodeCount: offsets[p + 1] - offsets[p], into: repaired)
             }
         }
     }
@@ -388,9 +403,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 current.record(w, product: p, offset: offset, vendorChoice: result.vendorChoice)
                 current.pricedCost[p] = result.pricedCost
                 current.exact[p] = result.exact
-                if let pool = columnPool {
-                    relaxationColumn[p] = Int8(pool.add(from: current, product: p, offset: offset, nodeCount: template.nodeCount))
-                }
+                addColumn(of: p, from: current, relaxation: true)
                 solvedCounts[worker] += 1
                 if !warm { solvedOfTemplate[model.templateOfProduct[p], default: []].append(p) }
             }
@@ -450,12 +463,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         repaired.copy(from: current)
         if let choice = assembledChoice, let pool = columnPool, assembledViolation < relaxationViolation {
             // The plan assembled from earlier relaxations is closer to fitting: the repair starts there.
-            forEachChunk { _, chunk in
-                for p in (chunk * Self.chunkSize)..<min(productCount, (chunk + 1) * Self.chunkSize) {
-                    let nodeCount = model.templates[Int(model.templateOfProduct[p])].nodeCount
-                    pool.write(product: p, column: Int(choice[p]), offset: offsets[p], nodeCount: nodeCount, into: repaired)
-                }
-            }
+            writeColumns(choice, from: pool)
         }
         var sums = totals(of: repaired)
         for _ in 0..<Self.repairRounds {

@@ -58,12 +58,7 @@ extension InventoryProblem {
             exchangeUntilFeasible(pool: pool, choice: &start, use: &use, deadline: deadline)
         }
         if relativeViolation(use) <= 1e-9 { lowerCostKeepingFit(pool: pool, choice: &start, use: &use) }
-        forEachChunk { _, chunk in
-            for p in (chunk * Self.chunkSize)..<min(productCount, (chunk + 1) * Self.chunkSize) {
-                let nodeCount = model.templates[Int(model.templateOfProduct[p])].nodeCount
-                pool.write(product: p, column: Int(start[p]), offset: offsets[p], nodeCount: nodeCount, into: repaired)
-            }
-        }
+        writeColumns(start, from: pool)
         let sums = totals(of: repaired)
         assembledChoice = start
         assembledViolation = relativeViolation(sums.use)
