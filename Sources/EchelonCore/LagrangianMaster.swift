@@ -275,9 +275,11 @@ public enum LagrangianMaster {
             // The plan assembled from every relaxation so far, block by block, costs a fraction of a
             // relaxation and often fits sooner than any single relaxation does. (Its rounds are fixed, not
             // timed, so that the result is the same on any machine and thread count; the time limit stops
-            // it all the same.)
+            // it all the same.) Once the kept plan closes the gap, neither it nor a repair is needed: that
+            // iteration runs only to move a warm start's stale prices (below).
+            let gapClosed = bestPrimal.isFinite && (bestPrimal - bestDual) / max(abs(bestPrimal), 1e-12) <= options.gap
             var assembledWorst = Double.infinity
-            if let assembled = problem.assemble(prices: p, deadline: clockStart &+ limitNanoseconds) {
+            if !gapClosed, let assembled = problem.assemble(prices: p, deadline: clockStart &+ limitNanoseconds) {
                 assembledWorst = violation(assembled.use)
                 if assembledWorst <= options.feasibilityTolerance && assembled.cost < bestPrimal {
                     bestPrimal = assembled.cost
@@ -295,7 +297,7 @@ public enum LagrangianMaster {
             let due = (iteration % max(1, options.repairInterval) == 0 && worst < 0.2)
                 || (nearest < closestSinceRepair && nearest < options.closeEnoughToRepair)
             closestSinceRepair = min(closestSinceRepair, nearest)
-            if worst <= options.feasibilityTolerance || due || options.repairInterval == 1 {
+            if !gapClosed && (worst <= options.feasibilityTolerance || due || options.repairInterval == 1) {
                 // Without a feasible plan yet, this repair leaves the final one its reserve.
                 let candidate = problem.repair(
                     deadline: repairDeadline(minimumSeconds: 0, reserveSeconds: bestPrimal.isFinite ? 0 : finalRepairReserve))

@@ -244,3 +244,23 @@ func separableInstanceMatchesExactSolution(method: MasterMethod) {
     let cost = evaluations.reduce(0) { $0 + $1.costs.total }
     #expect(abs(cost - one.costs.total) <= 1e-9 * cost)
 }
+
+/// A warm start tells the products a change touched from those it left alone (their plan evaluates
+/// exactly as before): a capacity cut touches none, so the first relaxation searches no vendor or
+/// supplier again; scaling one product's demand touches that product only.
+@Test func warmStartFindsTheProductsAChangeTouched() throws {
+    let scenario = TestScenarios.network(products: 60, seed: 9)
+    let cold = Solver().solve(scenario: scenario, limits: SolveLimits(gap: 0.005, maxIterations: 60, threads: 2))
+    func untouched(_ changes: [WhatIf]) throws -> [Bool] {
+        let problem = InventoryProblem(model: PlanningModel(scenario: try scenario.applying(changes)), threads: 2)
+        problem.warmStart(from: cold.plan)
+        _ = problem.repairStartingPlan(deadline: UInt64.max)
+        return problem.unchangedSinceWarmStart
+    }
+    let fullest = scenario.nodes.indices.max { cold.nodes[$0].storageUsed < cold.nodes[$1].storageUsed }!
+    let cut = try untouched([.setCapacity(node: fullest, storage: 0.5 * cold.nodes[fullest].storageUsed, outbound: nil, inbound: nil)])
+    #expect(cut == [Bool](repeating: true, count: 60))
+    let stocked = Int(cold.plan.positions[0].product)
+    let surge = try untouched([.scaleDemand(scope: .product(stocked), factor: 1.5)])
+    #expect(surge.indices.filter { !surge[$0] } == [stocked])
+}
