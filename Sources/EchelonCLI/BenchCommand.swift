@@ -41,6 +41,11 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "How the master moves prices.")
     var method: MasterMethod = .adaptive
 
+    @Option(
+        name: .customLong("sample-from"),
+        help: "Products from which a cold solve starts from the prices of a 2,500-product sample (0: never).")
+    var sampleFrom: Int = 20_000
+
     @Option(name: .customLong("sim-replications"), help: "Replications of the simulation case (365 days each; 0 skips it).")
     var simReplications: Int = 10
 
@@ -64,7 +69,7 @@ struct BenchCommand: ParsableCommand {
             "\(scenario.products.count) products, \(stats.templates) templates; per product \(Self.fixed(stats.nodesPerProduct, 1)) nodes, "
                 + "\(Self.fixed(stats.chainsPerProduct, 1)) chains, \(Self.fixed(stats.positionsPerProduct, 1)) positions\n")
         let limits = SolveLimits(gap: 0.001, maxIterations: 10_000, timeLimit: timeLimit, threads: threads)
-        let solver = Solver(method: method)
+        let solver = Solver(method: method, sampledStartThreshold: sampleFrom > 0 ? sampleFrom : Int.max)
 
         var coldStatistics = SolveStatistics()
         var timeTo1: Double? = nil, timeTo01: Double? = nil

@@ -46,6 +46,11 @@ struct SolveCommand: ParsableCommand {
     @Option(help: "How the master moves prices: adaptive (default: a step per price), subgradient (Polyak steps) or volume.")
     var method: MasterMethod = .adaptive
 
+    @Option(
+        name: .customLong("sample-from"),
+        help: "Products from which a cold solve starts from the prices of a 2,500-product sample (0: never).")
+    var sampleFrom: Int = 20_000
+
     func validate() throws {
         guard gap >= 0 else { throw ValidationError("--gap must be ≥ 0, got \(gap)") }
         guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be at least 1") }
@@ -68,7 +73,7 @@ struct SolveCommand: ParsableCommand {
         }
         let interactive = isatty(2) != 0
         let limits = SolveLimits(gap: gap, maxIterations: maxIterations, timeLimit: timeLimit, threads: threads)
-        let result = Solver(method: method).solve(scenario: scenario, limits: limits, progress: { snapshot in
+        let result = Solver(method: method, sampledStartThreshold: sampleFrom > 0 ? sampleFrom : Int.max).solve(scenario: scenario, limits: limits, progress: { snapshot in
             guard interactive else { return }
             ScenarioLocation.printError("\r\u{1B}[K" + Self.progressLine(snapshot))
         })

@@ -318,6 +318,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         }
         unchangedSinceWarmStart = (0..<productCount).map { unchanged[$0] }
         addColumns(from: current, relaxation: true)
+        MemoryTrace.mark("starting plan evaluated")
+        defer { MemoryTrace.mark("starting plan repaired") }
         return repair(deadline: deadline)
     }
 
@@ -441,6 +443,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         let sums = totals(of: current)
         relaxationViolation = relativeViolation(sums.use)
         assembledChoice = nil
+        MemoryTrace.mark("relaxation \(relaxations)\(polish ? " (vendors and suppliers searched)" : "")")
         return Relaxation(pricedValue: sums.priced, use: sums.use, cost: sums.cost, exact: sums.exact)
     }
 

@@ -41,10 +41,19 @@ public struct SolveStatistics: Sendable {
 public struct Solver: Sendable {
     public var method: MasterMethod
     public var repairInterval: Int
+    /// A cold solve of at least this many products starts from the prices of a sample of them
+    /// (SampledStart.swift); `Int.max` never samples.
+    public var sampledStartThreshold: Int
+    /// Products in that sample (about: every template is represented, however small).
+    public var sampleSize: Int
 
-    public init(method: MasterMethod = .adaptive, repairInterval: Int = 5) {
+    public init(
+        method: MasterMethod = .adaptive, repairInterval: Int = 5, sampledStartThreshold: Int = 20_000, sampleSize: Int = 2_500
+    ) {
         self.method = method
         self.repairInterval = repairInterval
+        self.sampledStartThreshold = sampledStartThreshold
+        self.sampleSize = sampleSize
     }
 
     /// Worker threads for `limits.threads` (0: every core).
@@ -72,14 +81,27 @@ public struct Solver: Sendable {
         let threads = Self.threadCount(limits.threads)
         let nodeCount = model.nodeCount, speedCount = model.speedCount
         var history: [SolverSnapshot] = []
+        // A large cold solve starts from a sample's; its time counts in every second reported.
+        var start = warmStart
+        var sampleSeconds = 0.0
+        var masterLimits = limits
+        if start == nil && model.scenario.products.count >= sampledStartThreshold && !cancel(),
+            let sampled = sampledPrices(model: model, limits: limits)
+        {
+            start = WarmStart(prices: sampled.prices, plan: nil)
+            sampleSeconds = sampled.seconds
+            masterLimits.timeLimit = max(0, limits.timeLimit - sampleSeconds)
+        }
         let run = runMaster(
-            model: model, limits: limits, threads: threads, warmStart: warmStart, statistics: &statistics, cancel: cancel
+            model: model, limits: masterLimits, threads: threads, warmStart: start, statistics: &statistics, cancel: cancel
         ) { step in
-            let snapshot = Self.snapshot(step, model: model)
+            var snapshot = Self.snapshot(step, model: model)
+            snapshot.seconds += sampleSeconds
             history.append(snapshot)
             progress(snapshot)
         }
-        let outcome = run.outcome
+        var outcome = run.outcome
+        outcome.seconds += sampleSeconds
         let finalPrices = Prices(flattened: outcome.bestPrices, nodeCount: nodeCount, speedCount: speedCount)
         let final = Self.evaluatePlan(model: model, store: run.plan, offsets: run.offsets, threads: threads)
         MemoryTrace.mark("plan evaluated")
