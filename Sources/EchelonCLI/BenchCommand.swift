@@ -44,7 +44,7 @@ struct BenchCommand: ParsableCommand {
     @Option(
         name: .customLong("sample-from"),
         help: "Products from which a cold solve starts from the prices of a 2,500-product sample (0: never).")
-    var sampleFrom: Int = 20_000
+    var sampleFrom: Int = 10_000
 
     @Option(name: .customLong("sim-replications"), help: "Replications of the simulation case (365 days each; 0 skips it).")
     var simReplications: Int = 10

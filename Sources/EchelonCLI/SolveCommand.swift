@@ -49,7 +49,7 @@ struct SolveCommand: ParsableCommand {
     @Option(
         name: .customLong("sample-from"),
         help: "Products from which a cold solve starts from the prices of a 2,500-product sample (0: never).")
-    var sampleFrom: Int = 20_000
+    var sampleFrom: Int = 10_000
 
     func validate() throws {
         guard gap >= 0 else { throw ValidationError("--gap must be ≥ 0, got \(gap)") }

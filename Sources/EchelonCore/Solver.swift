@@ -48,7 +48,7 @@ public struct Solver: Sendable {
     public var sampleSize: Int
 
     public init(
-        method: MasterMethod = .adaptive, repairInterval: Int = 5, sampledStartThreshold: Int = 20_000, sampleSize: Int = 2_500
+        method: MasterMethod = .adaptive, repairInterval: Int = 5, sampledStartThreshold: Int = 10_000, sampleSize: Int = 2_500
     ) {
         self.method = method
         self.repairInterval = repairInterval
