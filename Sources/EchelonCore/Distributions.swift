@@ -159,6 +159,16 @@ public struct LeadTimeDemand: Sendable, Hashable {
         case .normal:
             let sd = standardDeviation
             let s = Double(level)
+            // Far below the mean the normal's truncation is no model of a loss system (S = 40 at a mean of
+            // 400: in stock 0.44 where Erlang B says 0.10), and the jump at the mean where the normal
+            // takes over kept products' fixed points from converging at 100 k products (a node's mean
+            // crossing 400 back and forth, its fill 0.14 ↔ 0.54, the plan's use off by 2 ft³ at FC-EWR).
+            // There the exact form is short (O(S)): Erlang B's recursion for any load, the negative
+            // binomial's walk wherever its P(D = 0) does not underflow.
+            if s < mean - 3 * sd {
+                let exact = LeadTimeDemand(mean: mean, variance: variance, allowNormal: false)
+                if exact.kind == .poisson || exact.logZero >= -690 { return exact.lossSystem(level) }
+            }
             // Continuity-corrected as `baseStock`: F(S) ≈ Φ((S + ½ − m)/sd), F(S − 1) ≈ Φ((S − ½ − m)/sd),
             // E[(S − D)⁺] ≈ (S − m)Φ(z) + sd·φ(z); far below the mean (Φ underflows) in logs and the
             // tail form (S − m) + sd·φ(z)/Φ(z) ≈ sd/(−z).

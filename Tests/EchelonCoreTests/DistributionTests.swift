@@ -84,6 +84,24 @@ func erlangLoss(level: Int, load a: Double) -> (fill: Double, onHand: Double) {
     }
 }
 
+/// Far below the mean (S < mean − 3σ) the loss form is exact whatever the mean: the normal's truncation
+/// there gave an in-stock probability of 0.44 at S = 40 and a mean of 401 where Erlang B gives 0.10, and
+/// that jump where the normal takes over (a mean of 400) kept fixed points from converging at 100 k
+/// products. Across that mean the loss form now moves continuously.
+@Test func lossSystemFarBelowTheMeanIsExactAndContinuousAcrossTheNormalLimit() {
+    for (mean, level) in [(401.0, 40), (2500.0, 300), (900.0, 1)] {
+        let expected = erlangLoss(level: level, load: mean)
+        let (fill, onHand) = LeadTimeDemand(mean: mean, variance: mean).lossSystem(level)
+        #expect(abs(fill - expected.fill) < 1e-12)
+        #expect(abs(onHand - expected.onHand) < 1e-9 * max(1, expected.onHand))
+    }
+    let below = LeadTimeDemand(mean: 399.99, variance: 640), above = LeadTimeDemand(mean: 400.01, variance: 640)
+    #expect(below.kind != .normal && above.kind == .normal)
+    for level in [16, 40, 200, 300] {
+        #expect(abs(below.lossSystem(level).fillRate - above.lossSystem(level).fillRate) < 1e-4, "S = \(level)")
+    }
+}
+
 @Test func poissonBaseStockMatchesClosedForms() {
     for mean in [0.3, 2.5, 17.0, 120.0] {
         let distribution = LeadTimeDemand(mean: mean, variance: mean)
