@@ -443,7 +443,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         let sums = totals(of: current)
         relaxationViolation = relativeViolation(sums.use)
         assembledChoice = nil
-        MemoryTrace.mark("relaxation \(relaxations)\(polish ? " (vendors and suppliers searched)" : "")")
+        let searched = !polish ? "" : skipUnchanged ? " (vendors and suppliers searched where a change touched)" : " (vendors and suppliers searched)"
+        MemoryTrace.mark("relaxation \(relaxations)\(searched)")
         return Relaxation(pricedValue: sums.priced, use: sums.use, cost: sums.cost, exact: sums.exact)
     }
 
