@@ -518,6 +518,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
             if stalledRounds >= 2 { break }
             lastExcess = excess
             let changed = repairRound(over: over, use: sums.use)
+            MemoryTrace.mark("repair round: \(over.count) constraints were over, their summed relative excess \(excess)")
             if !changed { break }
             sums = totals(of: repaired)
         }
