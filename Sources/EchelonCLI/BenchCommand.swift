@@ -69,7 +69,7 @@ struct BenchCommand: ParsableCommand {
             "\(scenario.products.count) products, \(stats.templates) templates; per product \(Self.fixed(stats.nodesPerProduct, 1)) nodes, "
                 + "\(Self.fixed(stats.chainsPerProduct, 1)) chains, \(Self.fixed(stats.positionsPerProduct, 1)) positions\n")
         let limits = SolveLimits(gap: 0.001, maxIterations: 10_000, timeLimit: timeLimit, threads: threads)
-        let solver = Solver(method: method, sampledStartThreshold: sampleFrom > 0 ? sampleFrom : Int.max)
+        let solver = Solver(method: method, sampledStartThreshold: sampleFrom)
 
         var coldStatistics = SolveStatistics()
         var timeTo1: Double? = nil, timeTo01: Double? = nil

@@ -73,7 +73,7 @@ struct SolveCommand: ParsableCommand {
         }
         let interactive = isatty(2) != 0
         let limits = SolveLimits(gap: gap, maxIterations: maxIterations, timeLimit: timeLimit, threads: threads)
-        let result = Solver(method: method, sampledStartThreshold: sampleFrom > 0 ? sampleFrom : Int.max).solve(scenario: scenario, limits: limits, progress: { snapshot in
+        let result = Solver(method: method, sampledStartThreshold: sampleFrom).solve(scenario: scenario, limits: limits, progress: { snapshot in
             guard interactive else { return }
             ScenarioLocation.printError("\r\u{1B}[K" + Self.progressLine(snapshot))
         })

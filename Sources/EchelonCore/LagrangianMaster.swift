@@ -227,6 +227,11 @@ public enum LagrangianMaster {
         var repairedThisIteration = false
         var closestSinceRepair = Double.infinity
 
+        /// The best primal's relative gap to the best dual value (∞ before a feasible plan).
+        func relativeGap() -> Double {
+            bestPrimal.isFinite ? max(0, (bestPrimal - bestDual) / max(abs(bestPrimal), 1e-12)) : .infinity
+        }
+
         // Subgradient state.
         var theta = 1.0
         var stall = 0
@@ -277,7 +282,7 @@ public enum LagrangianMaster {
             // timed, so that the result is the same on any machine and thread count; the time limit stops
             // it all the same.) Once the kept plan closes the gap, neither it nor a repair is needed: that
             // iteration runs only to move a warm start's stale prices (below).
-            let gapClosed = bestPrimal.isFinite && (bestPrimal - bestDual) / max(abs(bestPrimal), 1e-12) <= options.gap
+            let gapClosed = relativeGap() <= options.gap
             var assembledWorst = Double.infinity
             if !gapClosed, let assembled = problem.assemble(prices: p, deadline: clockStart &+ limitNanoseconds) {
                 assembledWorst = violation(assembled.use)
@@ -309,7 +314,7 @@ public enum LagrangianMaster {
                     problem.keepRepairedAsBest()
                 }
             }
-            let gap = bestPrimal.isFinite ? max(0, (bestPrimal - bestDual) / max(abs(bestPrimal), 1e-12)) : .infinity
+            let gap = relativeGap()
             // Before the first feasible plan the target is a guess; objectives carry large constant terms
             // (every unit is bought), so the guess is a small fraction above the bound.
             let target = bestPrimal.isFinite ? bestPrimal : bestDual + 0.002 * abs(bestDual) + 1e-6
@@ -425,7 +430,7 @@ public enum LagrangianMaster {
                 problem.keepRepairedAsBest()
             }
         }
-        let gap = bestPrimal.isFinite ? max(0, (bestPrimal - bestDual) / max(abs(bestPrimal), 1e-12)) : .infinity
+        let gap = relativeGap()
         return MasterOutcome(
             bestPrices: prices(bestScaled), dualBound: bestDual, bestPrimal: bestPrimal, gap: gap, iterations: iteration,
             stopReason: stopReason, certified: certified, primalUse: primalUse, seconds: elapsed())

@@ -4,7 +4,7 @@
 // they do not depend on how many products share a capacity: a sample that stands for the rest, on
 // capacities shrunk to its share of the demand, has nearly the same prices, and its solve costs what
 // the bundled sample's does (≈ 4 s). At 100 k products the first relaxation at the sample's prices
-// had the dual bound that ten relaxations from zero prices reached (2 869 707 against 2 869 765); the
+// had the dual bound that ten relaxations from zero prices reached (2 869 610 against 2 869 765); the
 // iterations that remain are the primal side's. (The sample's plan, scaled to every product of its
 // stratum, was tried as a starting plan too: 65–130 % over the small nodes' storage and the fill-rate
 // targets, and its repair took 41 s — dropped.)
@@ -58,7 +58,7 @@ extension Solver {
             gap: max(limits.gap, 0.005), maxIterations: limits.maxIterations, timeLimit: 0.2 * limits.timeLimit,
             threads: limits.threads)
         var solver = self
-        solver.sampledStartThreshold = Int.max
+        solver.sampledStartThreshold = 0
         let clock = DispatchTime.now().uptimeNanoseconds
         let result = solver.solve(scenario: sample, limits: sampleLimits)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9

@@ -42,7 +42,7 @@ public struct Solver: Sendable {
     public var method: MasterMethod
     public var repairInterval: Int
     /// A cold solve of at least this many products starts from the prices of a sample of them
-    /// (SampledStart.swift); `Int.max` never samples.
+    /// (SampledStart.swift); 0 (or less) never samples.
     public var sampledStartThreshold: Int
     /// Products in that sample (about: every template is represented, however small).
     public var sampleSize: Int
@@ -85,7 +85,7 @@ public struct Solver: Sendable {
         var start = warmStart
         var sampleSeconds = 0.0
         var masterLimits = limits
-        if start == nil && model.scenario.products.count >= sampledStartThreshold && !cancel(),
+        if start == nil && sampledStartThreshold > 0 && model.scenario.products.count >= sampledStartThreshold && !cancel(),
             let sampled = sampledPrices(model: model, limits: limits)
         {
             start = WarmStart(prices: sampled.prices, plan: nil)
