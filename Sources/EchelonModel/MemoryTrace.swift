@@ -14,19 +14,24 @@ public enum MemoryTrace {
         return String(cString: value) == "1"
     }()
 
-    /// When the first mark was made (monotonic clock, seconds).
-    nonisolated(unsafe) private static var firstMark: Double? = nil
+    /// Monotonic clock, seconds.
+    private static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    /// When the first mark was made (a lazily initialised static: set once, safely, by whichever thread
+    /// marks first).
+    private static let firstMark = now()
 
     /// Prints `memory <phase>: rss … MB, peak … MB, … s` to stderr when tracing is on (the seconds since
     /// the first mark, so the phases' durations can be read too).
     public static func mark(_ phase: String) {
         guard isEnabled else { return }
         let (current, peak) = residentKilobytes()
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        let seconds = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-        let since = seconds - (firstMark ?? seconds)
-        if firstMark == nil { firstMark = seconds }
+        let start = firstMark
+        let since = now() - start
         let line = "memory \(phase): rss \(current / 1024) MB, peak \(peak / 1024) MB, \((since * 100).rounded() / 100) s\n"
         var bytes = Array(line.utf8)
         _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
