@@ -149,6 +149,24 @@ extension InventoryProblem {
         addColumn(pool: pool, product: p, column: from, sign: -1) { r, value in delta[r] += value }
     }
 
+    /// The change of constraint r's use alone when product p moves from column `from` to column `to`: a
+    /// screen before `exchangeDelta` (most products do not touch a given node's capacity, and building the
+    /// dense delta of every product's every column for every constraint over was 9 % of a cold solve of
+    /// the bundled sample).
+    private func resourceDelta(pool: ColumnPool, product p: Int, from: Int, to: Int, resource r: Int) -> Double {
+        if r >= 3 * nodeCount {
+            let s = r - 3 * nodeCount
+            return pool.missed[(to * productCount + p) * speedCount + s] - pool.missed[(from * productCount + p) * speedCount + s]
+        }
+        let node = r % nodeCount
+        let use: UnsafeMutablePointer<Double> = r < nodeCount ? pool.storageUse.pointer : r < 2 * nodeCount ? pool.outboundUse.pointer : pool.inboundUse.pointer
+        var change = 0.0
+        for position in offsets[p]..<offsets[p + 1] where Int(pool.node[position]) == node {
+            change += use[to * pool.positions + position] - use[from * pool.positions + position]
+        }
+        return change
+    }
+
     /// Whether `delta` keeps every constraint that fits within its limit (changes below 1e-9 of the use
     /// are evaluation noise, not the exchange's).
     private func fits(_ delta: [Double], use: [Double], except skipped: Int) -> Bool {
@@ -188,6 +206,7 @@ extension InventoryProblem {
                     let from = Int(choice[p])
                     var best: Exchange? = nil
                     for k in 0..<Int(pool.held[p]) where k != from {
+                        if -resourceDelta(pool: pool, product: p, from: from, to: k, resource: resource) <= 1e-12 { continue }
                         exchangeDelta(pool: pool, product: p, from: from, to: k, into: &delta)
                         let relief = -delta[resource]
                         if relief <= 1e-12 || !fits(delta, use: use, except: resource) { continue }
