@@ -6,6 +6,7 @@
 // prices did not move since it was last solved is not solved again.
 
 import Dispatch
+import Synchronization
 import EchelonModel
 
 #if canImport(Glibc)
@@ -127,6 +128,16 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     let offsets: [Int]
     static let chunkSize = 512
     let chunkCount: Int
+    /// The relaxation's units of work: runs of at most `runLength` products of one template in order of
+    /// mean demand (`runProducts[runOffsets[r]..<runOffsets[r + 1]]`), taken by the workers as they come
+    /// free. Cold, each product of a run starts from the one before it, its nearest in demand. (Solved
+    /// in 512-product chunks dealt round-robin, each product seeded from one of the last of its template
+    /// in its chunk, the bundled sample's five chunks split 3 : 2 between two workers; in smaller chunks
+    /// the seeds were further off and the searches' plans worse.)
+    static let runLength = 128
+    let runProducts: [Int32]
+    let runOffsets: [Int]
+    var runCount: Int { runOffsets.count - 1 }
 
     /// The last relaxation's solution, the last repair's, and the best plan kept.
     let current: SolutionStore
@@ -208,6 +219,24 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         }
         self.offsets = offsets
         chunkCount = (productCount + Self.chunkSize - 1) / Self.chunkSize
+        // Each template's products by mean demand, cut into runs.
+        var byTemplate = [[Int32]](repeating: [], count: model.templates.count)
+        for p in 0..<productCount { byTemplate[Int(model.templateOfProduct[p])].append(Int32(p)) }
+        var runProducts: [Int32] = []
+        var runOffsets = [0]
+        let products = model.scenario.products
+        for var members in byTemplate where !members.isEmpty {
+            members.sort { (products[Int($0)].demandMean, $0) < (products[Int($1)].demandMean, $1) }
+            var start = 0
+            while start < members.count {
+                let end = min(members.count, start + Self.runLength)
+                runProducts.append(contentsOf: members[start..<end])
+                runOffsets.append(runProducts.count)
+                start = end
+            }
+        }
+        self.runProducts = runProducts
+        self.runOffsets = runOffsets
         let nodes = model.scenario.nodes
         var limits: [Double] = []
         for kind in 0..<3 {
@@ -343,6 +372,25 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         }
     }
 
+    /// Runs `body(worker, run)` for every run, each run taken by the next worker free. (What a product's
+    /// solve gives does not depend on the worker or on what it solved before, so results are the same
+    /// for any thread count.)
+    func forEachRun(_ body: (Int, Int) -> Void) {
+        let workers = min(threads, max(1, runCount))
+        if workers == 1 {
+            for run in 0..<runCount { body(0, run) }
+            return
+        }
+        let next = Atomic<Int>(0)
+        parallelFor(workers: workers) { worker in
+            while true {
+                let run = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                if run >= runCount { break }
+                body(worker, run)
+            }
+        }
+    }
+
     /// Σ over products of the store's use per constraint, cost and priced cost, in a fixed order.
     func totals(of store: SolutionStore) -> (use: [Double], cost: Double, priced: Double, exact: Bool) {
         let width = resourceCount + 3
@@ -398,14 +446,13 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         let polish = !warm || relaxations % 3 == 1
         let skipUnchanged = relaxations == 1 && !unchangedSinceWarmStart.isEmpty
         let solvedCounts = SharedBuffer<Int>(repeating: 0, count: threads)
-        forEachChunk { worker, chunk in
+        forEachRun { worker, run in
             let w = workspaces[worker]
-            let end = min(productCount, (chunk + 1) * Self.chunkSize)
-            // Cold, each product starts from the solution of the product of its template solved last in
-            // this chunk, nearest in demand (within the chunk, so the same for any thread count).
-            var solvedOfTemplate: [Int32: [Int]] = [:]
             var seed = [Int32](repeating: 0, count: model.maxTemplateNodes)
-            for p in (chunk * Self.chunkSize)..<end {
+            var previous = -1
+            for entry in runOffsets[run]..<runOffsets[run + 1] {
+                let p = Int(runProducts[entry])
+                defer { previous = p }
                 let template = model.templates[Int(model.templateOfProduct[p])]
                 if !firstSolve && !serviceMoved {
                     var touched = false
@@ -420,11 +467,10 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                     warm ? ArraySlice(UnsafeBufferPointer(start: current.stocks.pointer + offset, count: template.nodeCount)) : nil
                 let warmVendor = warm && current.vendor[p] >= 0 ? Int(current.vendor[p]) : nil
                 var warmFills: UnsafePointer<Double>? = warm ? UnsafePointer(current.fills.pointer + offset) : nil
-                if !warm, let neighbour = nearestInDemand(p, among: solvedOfTemplate[model.templateOfProduct[p]] ?? [])
-                {
-                    scaledStocks(of: neighbour, for: p, nodeCount: template.nodeCount, into: &seed)
+                if !warm && previous >= 0 {
+                    scaledStocks(of: previous, for: p, nodeCount: template.nodeCount, into: &seed)
                     warmStocks = seed[0..<template.nodeCount]
-                    warmFills = UnsafePointer(current.fills.pointer + offsets[neighbour])
+                    warmFills = UnsafePointer(current.fills.pointer + offsets[previous])
                 }
                 let result = w.solveSubproblem(
                     product: p, prices: prices, warmVendor: warmVendor, warmStocks: warmStocks, warmFills: warmFills,
@@ -434,7 +480,6 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 current.exact[p] = result.exact
                 addColumn(of: p, from: current, relaxation: true)
                 solvedCounts[worker] += 1
-                if !warm { solvedOfTemplate[model.templateOfProduct[p], default: []].append(p) }
             }
         }
         for t in 0..<threads { subproblemsSolved += solvedCounts[t] }
@@ -446,23 +491,6 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         let searched = !polish ? "" : skipUnchanged ? " (vendors and suppliers searched where a change touched)" : " (vendors and suppliers searched)"
         MemoryTrace.mark("relaxation \(relaxations)\(searched)")
         return Relaxation(pricedValue: sums.priced, use: sums.use, cost: sums.cost, exact: sums.exact)
-    }
-
-    /// Of the products `candidates` (the last 16 looked at), the one whose mean demand is nearest product
-    /// p's in ratio.
-    private func nearestInDemand(_ p: Int, among candidates: [Int]) -> Int? {
-        let products = model.scenario.products
-        let demand = max(1e-12, products[p].demandMean)
-        var best: Int? = nil
-        var bestDistance = Double.infinity
-        for q in candidates.suffix(16) {
-            let distance = abs(log(max(1e-12, products[q].demandMean) / demand))
-            if distance < bestDistance {
-                bestDistance = distance
-                best = q
-            }
-        }
-        return best
     }
 
     /// Product q's base stocks (same template) scaled to product p's demand; a stocked node stays stocked.
