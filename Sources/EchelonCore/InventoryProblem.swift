@@ -625,12 +625,13 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 roomAt[n] = false
             }
         }
-        forEachChunk { worker, chunk in
+        // Each product's proposal lands in its own slot, so the runs may go to any worker.
+        forEachRun { worker, run in
             let w = workspaces[worker]
-            let end = min(productCount, (chunk + 1) * Self.chunkSize)
             if DispatchTime.now().uptimeNanoseconds >= repairDeadline { return }
-            for p in (chunk * Self.chunkSize)..<end where !touched[p] {
-                if p % 64 == 0 && DispatchTime.now().uptimeNanoseconds >= repairDeadline { break }
+            for entry in runOffsets[run]..<runOffsets[run + 1] {
+                let p = Int(runProducts[entry])
+                if touched[p] { continue }
                 let template = model.templates[Int(model.templateOfProduct[p])]
                 let offset = offsets[p]
                 var candidates: [Int] = []
