@@ -46,6 +46,13 @@ struct BenchCommand: ParsableCommand {
         help: "Products from which a cold solve starts from the prices of a 2,500-product sample (0: never).")
     var sampleFrom: Int = 10_000
 
+    @Option(
+        name: .customLong("cut-node"),
+        help: ArgumentHelp(
+            "The node whose storage the warm re-solve cuts by 20 % (default: the one that binds hardest in the cold plan, which can differ between versions).",
+            valueName: "id"))
+    var cutNode: String?
+
     @Option(name: .customLong("sim-replications"), help: "Replications of the simulation case (365 days each; 0 skips it).")
     var simReplications: Int = 10
 
@@ -58,6 +65,13 @@ struct BenchCommand: ParsableCommand {
             scenario = try ScenarioLocation.load(path)
         } else {
             scenario = ScenarioGenerator(products: products, seed: seed).makeScenario()
+        }
+        // Checked before the cold solve, which can take minutes.
+        let requestedCut = try cutNode.map { id in
+            guard let n = scenario.nodes.firstIndex(where: { $0.id == id }) else {
+                throw ValidationError("--cut-node: no node '\(id)' in the scenario")
+            }
+            return n
         }
         let clock = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
         let memoryBefore = Self.peakMemoryBytes()
@@ -85,9 +99,10 @@ struct BenchCommand: ParsableCommand {
         // busiest node when none binds) loses 20 % of it, so the last plan no longer fits there.
         func bindingValue(_ n: Int) -> Double { cold.nodes[n].storagePrice * scenario.nodes[n].storageCapacity }
         let binding = (0..<scenario.nodes.count).filter { bindingValue($0) > 0 && scenario.nodes[$0].storageCapacity.isFinite }
-        let changedNode =
+        let hardest =
             binding.max { bindingValue($0) < bindingValue($1) }
             ?? (0..<scenario.nodes.count).max { cold.nodes[$0].storageUsed < cold.nodes[$1].storageUsed } ?? 0
+        let changedNode = requestedCut ?? hardest
         let changed = try scenario.applying([
             .setCapacity(node: changedNode, storage: scenario.nodes[changedNode].storageCapacity * 0.8, outbound: nil, inbound: nil)
         ])

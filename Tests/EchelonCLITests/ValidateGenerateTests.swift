@@ -86,3 +86,9 @@ private func removeTree(_ path: String) {
 @Test func generateRejectsANonPositiveProductCount() {
     #expect(throws: (any Error).self) { try Echelon.parseAsRoot(["generate", "--products", "0", "--out", "/tmp/x"]) }
 }
+
+/// A bench whose --cut-node names no node of the scenario is refused (before its cold solve, which takes
+/// minutes at 100 k products).
+@Test func benchRefusesAnUnknownCutNode() throws {
+    #expect(exitCode(of: ["bench", "--scenario", "tiny", "--cut-node", "NO-SUCH-NODE", "--sim-replications", "0"]) == nil)
+}
