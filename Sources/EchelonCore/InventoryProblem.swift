@@ -271,24 +271,30 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
 
     /// Adds product p's plan in `store` to the column pool (a plan held already is not added twice); a
     /// relaxation's plan is recorded as such, and no other plan replaces it.
-    private func addColumn(of p: Int, from store: SolutionStore, relaxation: Bool) {
-        guard let pool = columnPool else { return }
+    /// Adds product p's plan in `store` to the pool; returns its column (−1 without a pool).
+    @discardableResult
+    private func addColumn(of p: Int, from store: SolutionStore, relaxation: Bool) -> Int {
+        guard let pool = columnPool else { return -1 }
         let nodeCount = offsets[p + 1] - offsets[p]
         if relaxation {
-            relaxationColumn[p] = Int8(pool.add(from: store, product: p, offset: offsets[p], nodeCount: nodeCount))
-        } else {
-            pool.add(from: store, product: p, offset: offsets[p], nodeCount: nodeCount, protecting: Int(relaxationColumn[p]))
+            let column = pool.add(from: store, product: p, offset: offsets[p], nodeCount: nodeCount)
+            relaxationColumn[p] = Int8(column)
+            return column
         }
+        return pool.add(from: store, product: p, offset: offsets[p], nodeCount: nodeCount, protecting: Int(relaxationColumn[p]))
     }
 
-    /// `addColumn` for every product.
-    private func addColumns(from store: SolutionStore, relaxation: Bool) {
-        guard columnPool != nil else { return }
+    /// `addColumn` for every product; returns each product's column (empty without a pool).
+    @discardableResult
+    private func addColumns(from store: SolutionStore, relaxation: Bool) -> [Int8] {
+        guard columnPool != nil else { return [] }
+        let columns = SharedBuffer<Int8>(repeating: 0, count: productCount)
         forEachChunk { _, chunk in
             for p in (chunk * Self.chunkSize)..<min(productCount, (chunk + 1) * Self.chunkSize) {
-                addColumn(of: p, from: store, relaxation: relaxation)
+                columns[p] = Int8(addColumn(of: p, from: store, relaxation: relaxation))
             }
         }
+        return (0..<productCount).map { columns[$0] }
     }
 
     /// Writes every product's chosen column (plan, use and cost) into the repair's store.
@@ -551,7 +557,18 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
             sums = totals(of: repaired)
         }
         // The repaired products' plans are columns too: the next assembly may mix them with others.
-        addColumns(from: repaired, relaxation: false)
+        var choice = addColumns(from: repaired, relaxation: false)
+        // A plan that fits gives back what the repair's greedy moves took beyond need: each product moves
+        // to a cheaper plan of the pool (this relaxation's among them) wherever every limit still holds.
+        if let pool = columnPool, relativeViolation(sums.use) <= 1e-9 {
+            var use = sums.use
+            let before = choice
+            lowerCostKeepingFit(pool: pool, choice: &choice, use: &use)
+            if choice != before {
+                writeColumns(choice, from: pool)
+                sums = totals(of: repaired)
+            }
+        }
         return PrimalCandidate(cost: sums.cost, use: sums.use)
     }
 

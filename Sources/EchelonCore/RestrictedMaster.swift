@@ -237,7 +237,7 @@ extension InventoryProblem {
     }
 
     /// One pass over the products: each takes its cheapest column that keeps every limit.
-    private func lowerCostKeepingFit(pool: ColumnPool, choice: inout [Int8], use: inout [Double]) {
+    func lowerCostKeepingFit(pool: ColumnPool, choice: inout [Int8], use: inout [Double]) {
         var delta = [Double](repeating: 0, count: resourceCount)
         for p in 0..<productCount where pool.held[p] > 1 {
             var from = Int(choice[p])
