@@ -127,6 +127,14 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     /// Start of each product's local nodes in the flat stores.
     let offsets: [Int]
     static let chunkSize = 512
+    /// A product whose vendor won its last search of every vendor by more than this share of its priced
+    /// cost keeps that vendor at the next polishing relaxations: the prices move little between them.
+    /// (9 % fewer evaluations on three 2,500-product scenarios, the same iterations and bounds; at 0.3 %
+    /// one of them took an iteration more.)
+    static let vendorMarginKept = 0.01
+    /// Per product, the share of its priced cost by which its vendor won its last search of every vendor
+    /// (0: not searched yet).
+    let vendorMargin: SharedBuffer<Double>
     let chunkCount: Int
     /// The relaxation's units of work: runs of at most `runLength` products of one template in order of
     /// mean demand (`runProducts[runOffsets[r]..<runOffsets[r + 1]]`), taken by the workers as they come
@@ -235,6 +243,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 start = end
             }
         }
+        vendorMargin = SharedBuffer(repeating: 0, count: productCount)
         self.runProducts = runProducts
         self.runOffsets = runOffsets
         let nodes = model.scenario.nodes
@@ -478,9 +487,11 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                     warmStocks = seed[0..<template.nodeCount]
                     warmFills = UnsafePointer(current.fills.pointer + offsets[previous])
                 }
+                let polishThis = polish && !(skipUnchanged && unchangedSinceWarmStart[p])
                 let result = w.solveSubproblem(
                     product: p, prices: prices, warmVendor: warmVendor, warmStocks: warmStocks, warmFills: warmFills,
-                    polishSuppliers: polish && !(skipUnchanged && unchangedSinceWarmStart[p]))
+                    polishSuppliers: polishThis, searchVendors: polishThis && !(warm && vendorMargin[p] > Self.vendorMarginKept))
+                if let margin = result.vendorMargin { vendorMargin[p] = margin }
                 current.record(w, product: p, offset: offset, vendorChoice: result.vendorChoice)
                 current.pricedCost[p] = result.pricedCost
                 current.exact[p] = result.exact

@@ -109,8 +109,8 @@ extension ProductWorkspace {
     /// Solves product p's subproblem over its vendors, each from the warm base stocks (or zero).
     /// Leaves the workspace evaluated at the best vendor and base stocks.
     func solveSubproblem(product p: Int, prices: Prices, warmVendor: Int?, warmStocks: ArraySlice<Int32>?,
-                         warmFills: UnsafePointer<Double>? = nil, polishSuppliers: Bool = true)
-        -> (vendorChoice: Int, pricedCost: Double, exact: Bool)
+                         warmFills: UnsafePointer<Double>? = nil, polishSuppliers: Bool = true, searchVendors: Bool? = nil)
+        -> (vendorChoice: Int, pricedCost: Double, exact: Bool, vendorMargin: Double?)
     {
         let vendors = model.scenario.products[p].vendors
         var bestVendor = -1
@@ -121,7 +121,7 @@ extension ProductWorkspace {
         // of a whole chain, rarely from one small price step, and trying each costs a full search. (Not
         // for separable products, whose exact solution keeps the bound certified.)
         var candidates = Array(Int(vendors.lowerBound)..<Int(vendors.upperBound))
-        if !polishSuppliers, !model.isSeparable(product: p), let warm = warmVendor, candidates.contains(warm) {
+        if !(searchVendors ?? polishSuppliers), !model.isSeparable(product: p), let warm = warmVendor, candidates.contains(warm) {
             candidates = [warm]
         }
         // Every unit of demand is bought and every other term of the priced cost is ≥ 0 (prices are), so
@@ -136,8 +136,14 @@ extension ProductWorkspace {
         var lastSearched = -1
         fixedPointTolerance = Self.searchTolerance
         defer { fixedPointTolerance = Self.exactTolerance }
+        // The cheapest of the other vendors' costs (for one the screen skipped, its purchases, which it
+        // costs at least): how far the choice is from changing.
+        var runnerUp = Double.infinity
         for v in candidates {
-            if bestVendor >= 0 && productVendors[v].unitPrice * demand >= bestCost { break }
+            if bestVendor >= 0 && productVendors[v].unitPrice * demand >= bestCost {
+                runnerUp = min(runnerUp, productVendors[v].unitPrice * demand)
+                break
+            }
             prepare(product: p, vendorChoice: v, prices: prices)
             if let warm = warmStocks {
                 var j = warm.startIndex
@@ -157,11 +163,15 @@ extension ProductWorkspace {
             lastSearched = v
             exact = exact && lastOptimisationExact
             if cost < bestCost || bestVendor < 0 {
+                if bestVendor >= 0 { runnerUp = min(runnerUp, bestCost) }
                 bestCost = cost
                 bestVendor = v
                 if candidates.count > 1 { bestStocks = Array(UnsafeBufferPointer(start: baseStock, count: nodeCount)) }
+            } else {
+                runnerUp = min(runnerUp, cost)
             }
         }
+        let searchedCost = bestCost
         // The answer is evaluated to the exact tolerance (from the search's fill rates when the workspace
         // still holds the best vendor's state).
         fixedPointTolerance = Self.exactTolerance
@@ -171,7 +181,9 @@ extension ProductWorkspace {
             resetFillGuess()
         }
         bestCost = evaluate()
-        return (bestVendor, bestCost, exact)
+        let margin: Double? =
+            candidates.count > 1 ? (runnerUp.isFinite ? (runnerUp - searchedCost) / max(1e-12, abs(searchedCost)) : .infinity) : nil
+        return (bestVendor, bestCost, exact, margin)
     }
 }
 
