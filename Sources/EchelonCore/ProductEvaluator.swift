@@ -107,7 +107,10 @@ public struct ProductEvaluator: Sendable {
 
 extension ProductWorkspace {
     /// Solves product p's subproblem over its vendors, each from the warm base stocks (or zero).
-    /// Leaves the workspace evaluated at the best vendor and base stocks.
+    /// Leaves the workspace evaluated at the best vendor and base stocks. `searchVendors` (default:
+    /// `polishSuppliers`) says whether a warm product tries every vendor or keeps `warmVendor`;
+    /// `vendorMargin` is the share of the priced cost by which the best vendor beat the next (nil when
+    /// one vendor was tried).
     func solveSubproblem(product p: Int, prices: Prices, warmVendor: Int?, warmStocks: ArraySlice<Int32>?,
                          warmFills: UnsafePointer<Double>? = nil, polishSuppliers: Bool = true, searchVendors: Bool? = nil)
         -> (vendorChoice: Int, pricedCost: Double, exact: Bool, vendorMargin: Double?)
