@@ -6,7 +6,6 @@
 // prices did not move since it was last solved is not solved again.
 
 import Dispatch
-import Synchronization
 import EchelonModel
 
 #if canImport(Glibc)
@@ -397,13 +396,9 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
             for run in 0..<runCount { body(0, run) }
             return
         }
-        let next = Atomic<Int>(0)
+        let queue = WorkQueue(count: runCount)
         parallelFor(workers: workers) { worker in
-            while true {
-                let run = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                if run >= runCount { break }
-                body(worker, run)
-            }
+            while let run = queue.take() { body(worker, run) }
         }
     }
 
@@ -835,6 +830,33 @@ extension ProductWorkspace {
         resetFillGuess()
         evaluate()
         return vendor
+    }
+}
+
+/// Hands out 0, 1, 2, … up to `count` once each, to whichever thread asks. (A mutex rather than the
+/// Synchronization module's Atomic, which needs macOS 15 where the package supports 14.)
+final class WorkQueue: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private var next = 0
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    /// The next index, or nil once all are taken.
+    func take() -> Int? {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        guard next < count else { return nil }
+        next += 1
+        return next - 1
     }
 }
 

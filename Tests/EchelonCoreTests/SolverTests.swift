@@ -283,3 +283,16 @@ func separableInstanceMatchesExactSolution(method: MasterMethod) {
     #expect(cold.violations.isEmpty && sampled.violations.isEmpty)
     #expect(sampled.gap <= 0.005)
 }
+
+/// The relaxation's runs go to whichever worker is free: every index is handed out exactly once, however
+/// many threads ask at once.
+@Test func workQueueHandsOutEveryIndexOnce() {
+    let count = 20_000
+    let queue = WorkQueue(count: count)
+    let taken = SharedBuffer<Int32>(repeating: 0, count: count)
+    parallelFor(workers: 4) { _ in
+        while let index = queue.take() { taken[index] += 1 }
+    }
+    #expect((0..<count).allSatisfy { taken[$0] == 1 })
+    #expect(queue.take() == nil)
+}
