@@ -193,18 +193,19 @@ struct BenchCommand: ParsableCommand {
     }
 
     /// Peak resident set size of this process (ru_maxrss is in kilobytes on Linux).
-    static func peakMemoryBytes() -> Int {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Int(usage.ru_maxrss) * 1024
-    }
+    static func peakMemoryBytes() -> Int { Int(resourceUsage().ru_maxrss) * 1024 }
 
     /// User plus system processor seconds of this process so far, over all threads.
     static func processorSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let usage = resourceUsage()
         func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
+    private static func resourceUsage() -> rusage {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage
     }
 
     static func fixed(_ value: Double, _ digits: Int) -> String { SolveCommand.format(value, digits) }

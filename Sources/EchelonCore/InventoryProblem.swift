@@ -227,18 +227,13 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         }
         self.offsets = offsets
         chunkCount = (productCount + Self.chunkSize - 1) / Self.chunkSize
-        // Each template's products by mean demand, cut into runs.
-        var byTemplate = [[Int32]](repeating: [], count: model.templates.count)
-        for p in 0..<productCount { byTemplate[Int(model.templateOfProduct[p])].append(Int32(p)) }
         var runProducts: [Int32] = []
         var runOffsets = [0]
-        let products = model.scenario.products
-        for var members in byTemplate where !members.isEmpty {
-            members.sort { (products[Int($0)].demandMean, $0) < (products[Int($1)].demandMean, $1) }
+        for members in model.productsByTemplateInDemandOrder() {
             var start = 0
             while start < members.count {
                 let end = min(members.count, start + Self.runLength)
-                runProducts.append(contentsOf: members[start..<end])
+                runProducts.append(contentsOf: members[start..<end].map { Int32($0) })
                 runOffsets.append(runProducts.count)
                 start = end
             }
@@ -279,8 +274,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     }
 
     /// Adds product p's plan in `store` to the column pool (a plan held already is not added twice); a
-    /// relaxation's plan is recorded as such, and no other plan replaces it.
-    /// Adds product p's plan in `store` to the pool; returns its column (−1 without a pool).
+    /// relaxation's plan is recorded as such, and no other plan replaces it. Returns its column (−1
+    /// without a pool).
     @discardableResult
     private func addColumn(of p: Int, from store: SolutionStore, relaxation: Bool) -> Int {
         guard let pool = columnPool else { return -1 }

@@ -312,4 +312,19 @@ public final class PlanningModel: Sendable {
 
     /// Whether the product's subproblem separates by node (and so is solved exactly).
     public func isSeparable(product: Int) -> Bool { templates[Int(templateOfProduct[product])].separable }
+
+    /// Whether product p comes before product q in order of mean demand (ties by index).
+    func precedesInDemand(_ p: Int, _ q: Int) -> Bool {
+        let products = scenario.products
+        return (products[p].demandMean, p) < (products[q].demandMean, q)
+    }
+
+    /// Each template's products in order of mean demand: the relaxation's runs and the sampled start's
+    /// strata are cut from these.
+    func productsByTemplateInDemandOrder() -> [[Int]] {
+        var byTemplate = [[Int]](repeating: [], count: templates.count)
+        for p in scenario.products.indices { byTemplate[Int(templateOfProduct[p])].append(p) }
+        for t in byTemplate.indices { byTemplate[t].sort(by: precedesInDemand) }
+        return byTemplate
+    }
 }

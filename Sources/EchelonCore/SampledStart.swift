@@ -22,16 +22,14 @@ extension Solver {
         guard stride >= 2 else { return nil }
         // Strata: each template's products in order of mean demand, `stride` at a time; the middle one
         // stands for its stratum.
-        var byTemplate: [[Int]] = Array(repeating: [], count: model.templates.count)
-        for p in 0..<count { byTemplate[Int(model.templateOfProduct[p])].append(p) }
+        var byTemplate = model.productsByTemplateInDemandOrder()
         // Templates with fewer products than a stratum (products with demand rows of their own have one
         // each) are pooled: sampled one by one they would weigh `stride` times too much (at 100 k
         // products 321 such products were 11 % of the sample and 0.3 % of the whole).
-        let small = byTemplate.filter { $0.count < stride }.flatMap { $0 }
+        let small = byTemplate.filter { $0.count < stride }.flatMap { $0 }.sorted(by: model.precedesInDemand)
         byTemplate = byTemplate.filter { $0.count >= stride } + [small]
         var sampled: [Int] = []
-        for var members in byTemplate where !members.isEmpty {
-            members.sort { (scenario.products[$0].demandMean, $0) < (scenario.products[$1].demandMean, $1) }
+        for members in byTemplate where !members.isEmpty {
             var start = 0
             while start < members.count {
                 let end = min(members.count, start + stride)
