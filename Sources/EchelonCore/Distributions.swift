@@ -165,9 +165,12 @@ public struct LeadTimeDemand: Sendable, Hashable {
             // crossing 400 back and forth, its fill 0.14 ↔ 0.54, the plan's use off by 2 ft³ at FC-EWR).
             // There the exact form is short (O(S)): Erlang B's recursion for any load, the negative
             // binomial's walk wherever its P(D = 0) does not underflow.
+            // Where P(D = 0) underflows, the negative binomial's walk runs scaled (its ratios do not need
+            // the scale): falling back to the normal there was the same jump, at log P(0) = −690.
             if s < mean - 3 * sd {
                 let exact = LeadTimeDemand(mean: mean, variance: variance, allowNormal: false)
                 if exact.kind == .poisson || exact.logZero >= -690 { return exact.lossSystem(level) }
+                if case .negativeBinomial(let size) = exact.kind { return exact.scaledNegativeBinomialLoss(level, size: size) }
             }
             // Continuity-corrected as `baseStock`: F(S) ≈ Φ((S + ½ − m)/sd), F(S − 1) ≈ Φ((S − ½ − m)/sd),
             // E[(S − D)⁺] ≈ (S − m)Φ(z) + sd·φ(z); far below the mean (Φ underflows) in logs and the
@@ -183,6 +186,27 @@ public struct LeadTimeDemand: Sendable, Hashable {
             }
             return (min(1, fill), max(0, onHand))
         }
+    }
+
+    /// The negative binomial's loss form by its pmf walk started at 1 instead of P(D = 0): in stock
+    /// F(S − 1)/F(S) and on hand E[(S − D)⁺]/F(S) are ratios of the walk's sums, so the scale cancels
+    /// and P(D = 0) may underflow. The sums are scaled down before they could overflow.
+    @usableFromInline func scaledNegativeBinomialLoss(_ level: Int, size: Double) -> (fillRate: Double, onHand: Double) {
+        let p = mean / (size + mean)
+        var probability = 1.0, cumulative = 0.0, previous = 0.0, partialOnHand = 0.0
+        for j in 0...level {
+            previous = cumulative
+            cumulative += probability
+            if j < level { partialOnHand += cumulative }
+            probability *= p * (Double(j) + size) / Double(j + 1)
+            if cumulative > 1e280 {
+                probability *= 1e-280
+                cumulative *= 1e-280
+                previous *= 1e-280
+                partialOnHand *= 1e-280
+            }
+        }
+        return (min(1, previous / cumulative), partialOnHand / cumulative)
     }
 
     /// Expected backorders E[(D − S)⁺] = E[(S − D)⁺] − S + E[D].

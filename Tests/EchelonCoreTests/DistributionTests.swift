@@ -102,6 +102,40 @@ func erlangLoss(level: Int, load a: Double) -> (fill: Double, onHand: Double) {
     }
 }
 
+/// Far below the mean the negative binomial's loss form is exact even where P(D = 0) underflows
+/// (log P(0) < −690): there it fell back to the normal's truncation, in stock 0.35 points off, and a
+/// fast mover's node whose log P(0) hovered at −690 (mean 723, variance 794, S = 51; product 6221 of
+/// `generate --products 10000 --seed 1`) kept its fixed point from converging. Checked against the pmf
+/// computed from log-gamma, summed in logs.
+@Test func negativeBinomialLossSystemIsExactWhereItsZeroUnderflows() {
+    func reference(mean: Double, variance: Double, level: Int) -> (fill: Double, onHand: Double) {
+        let size = mean * mean / (variance - mean)
+        let p = mean / (size + mean)
+        let logPMF = (0...level).map { k -> Double in
+            let k = Double(k)
+            return lgamma(k + size) - lgamma(size) - lgamma(k + 1) + size * log1p(-p) + k * log(p)
+        }
+        // Everything relative to the largest term, so nothing underflows.
+        let top = logPMF.max()!
+        let pmf = logPMF.map { exp($0 - top) }
+        var cumulative = [Double](repeating: 0, count: level + 1)
+        var running = 0.0
+        for k in 0...level {
+            running += pmf[k]
+            cumulative[k] = running
+        }
+        let onHand = (0..<level).reduce(0) { $0 + cumulative[$1] }
+        return (cumulative[level - 1] / cumulative[level], onHand / cumulative[level])
+    }
+    for (mean, variance, level) in [(723.0, 794.0, 51), (722.0, 790.0, 51), (1500.0, 1700.0, 300), (5000.0, 5400.0, 1)] {
+        let distribution = LeadTimeDemand(mean: mean, variance: variance)
+        let (fill, onHand) = distribution.lossSystem(level)
+        let expected = reference(mean: mean, variance: variance, level: level)
+        #expect(abs(fill - expected.fill) < 1e-9, "mean \(mean) variance \(variance) S = \(level)")
+        #expect(abs(onHand - expected.onHand) < 1e-9 * max(1, expected.onHand), "mean \(mean) variance \(variance) S = \(level)")
+    }
+}
+
 @Test func poissonBaseStockMatchesClosedForms() {
     for mean in [0.3, 2.5, 17.0, 120.0] {
         let distribution = LeadTimeDemand(mean: mean, variance: mean)
