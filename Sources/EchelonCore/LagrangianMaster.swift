@@ -100,6 +100,14 @@ public struct MasterOptions: Sendable {
     /// closest since the last repair. On the bundled sample every repair of a relaxation further off
     /// failed, and each cost as much as several iterations; further off, only the periodic repair runs.
     public var closeEnoughToRepair = 0.05
+    /// Only the prices are wanted (a sample's solve that starts a larger one): no plan is assembled or
+    /// repaired, the master runs to its iteration cap, and the prices it returns are the average of the
+    /// last `averagedIterations` iterations' (not the best dual point's): the adaptive steps swing a
+    /// price around its level, and a small node's storage price taken at one iteration was 0 at the
+    /// 100 k sample's best dual point, which put that node 200 % over at the whole's first relaxation.
+    /// (By concavity the dual value at the average is at least the average of theirs.)
+    public var pricesOnly = false
+    public var averagedIterations = 4
     public init(
         method: MasterMethod = .adaptive, gap: Double = 0.005, maxIterations: Int = 200, timeLimit: Double = 60,
         repairInterval: Int = 5, feasibilityTolerance: Double = 1e-9
@@ -132,7 +140,7 @@ public struct MasterIteration: Sendable {
 }
 
 public struct MasterOutcome: Sendable {
-    /// Prices of the best dual value (the warm start of a re-solve).
+    /// Prices of the best dual value (the warm start of a re-solve); a prices-only run's averaged prices.
     public var bestPrices: [Double]
     public var dualBound: Double
     public var bestPrimal: Double
@@ -226,6 +234,8 @@ public enum LagrangianMaster {
         var stopReason = StopReason.iterationLimit
         var repairedThisIteration = false
         var closestSinceRepair = Double.infinity
+        /// A prices-only run's last price points (scaled units).
+        var recentPoints: [[Double]] = []
 
         /// The best primal's relative gap to the best dual value (∞ before a feasible plan).
         func relativeGap() -> Double {
@@ -265,6 +275,10 @@ public enum LagrangianMaster {
                 break
             }
             iteration += 1
+            if options.pricesOnly {
+                recentPoints.append(point)
+                if recentPoints.count > max(1, options.averagedIterations) { recentPoints.removeFirst() }
+            }
             let p = prices(point)
             let relaxation = problem.relax(prices: p)
             steerTo = relaxation.exact ? limits : steering
@@ -282,7 +296,7 @@ public enum LagrangianMaster {
             // timed, so that the result is the same on any machine and thread count; the time limit stops
             // it all the same.) Once the kept plan closes the gap, neither it nor a repair is needed: that
             // iteration runs only to move a warm start's stale prices (below).
-            let gapClosed = relativeGap() <= options.gap
+            let gapClosed = relativeGap() <= options.gap || options.pricesOnly
             var assembledWorst = Double.infinity
             if !gapClosed, let assembled = problem.assemble(prices: p, deadline: clockStart &+ limitNanoseconds) {
                 assembledWorst = violation(assembled.use)
@@ -422,13 +436,16 @@ public enum LagrangianMaster {
         }
         // Without a feasible plan, or when the last relaxation was not repaired, one last repair.
         // (Not when the gap is closed: the kept plan is good enough, and a repair costs a few iterations.)
-        if iteration > 0 && (!bestPrimal.isFinite || (!repairedThisIteration && stopReason != .gapReached)) {
+        if iteration > 0 && !options.pricesOnly && (!bestPrimal.isFinite || (!repairedThisIteration && stopReason != .gapReached)) {
             let candidate = problem.repair(deadline: repairDeadline(minimumSeconds: min(1, 0.05 * options.timeLimit)))
             if !bestPrimal.isFinite || (violation(candidate.use) <= options.feasibilityTolerance && candidate.cost < bestPrimal) {
                 if violation(candidate.use) <= options.feasibilityTolerance { bestPrimal = candidate.cost }
                 primalUse = candidate.use
                 problem.keepRepairedAsBest()
             }
+        }
+        if options.pricesOnly && !recentPoints.isEmpty {
+            bestScaled = (0..<count).map { i in recentPoints.reduce(0) { $0 + $1[i] } / Double(recentPoints.count) }
         }
         let gap = relativeGap()
         return MasterOutcome(

@@ -5,6 +5,7 @@
 // keep it fitting. Nothing is evaluated: every column's use and cost are exact already.
 
 import Dispatch
+import EchelonModel
 
 extension InventoryProblem {
     /// Trial-price rounds of the restricted master at most (each costs a pass over every column).
@@ -62,6 +63,7 @@ extension InventoryProblem {
         let sums = totals(of: repaired)
         assembledChoice = start
         assembledViolation = relativeViolation(sums.use)
+        MemoryTrace.mark("assembled: worst relative excess \(assembledViolation), cost \(sums.cost)")
         return PrimalCandidate(cost: sums.cost, use: sums.use)
     }
 

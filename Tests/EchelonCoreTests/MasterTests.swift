@@ -82,3 +82,39 @@ final class StartingPlanProbe: DecomposableProblem {
     #expect(allowed > 24 && allowed <= 25.5, "starting repair allowed \(allowed) s")
     #expect(outcome.bestPrimal == 95)
 }
+
+/// A problem whose single constraint swings across its limit with its price, counting the plans asked of it.
+final class SwingingProbe: DecomposableProblem {
+    var limits: [Double] { [10] }
+    var repairs = 0
+    var assemblies = 0
+    func relax(prices: [Double]) -> Relaxation {
+        let use = prices[0] < 1 ? 12.0 : 8.0
+        return Relaxation(pricedValue: 100 + (prices[0] - 1) * (use - 10) + 10 * prices[0], use: [use], cost: 100, exact: true)
+    }
+    func repair() -> PrimalCandidate {
+        repairs += 1
+        return PrimalCandidate(cost: 101, use: [10])
+    }
+    func keepRepairedAsBest() {}
+    func assemble(prices: [Double], deadline: UInt64) -> PrimalCandidate? {
+        assemblies += 1
+        return nil
+    }
+}
+
+/// A prices-only run (a sample's, starting a larger solve) assembles and repairs nothing, runs to its
+/// iteration cap, and returns the average of its last `averagedIterations` prices, not one swing's.
+@Test func pricesOnlyRunRepairsNothingAndAveragesItsLastPrices() {
+    let probe = SwingingProbe()
+    var options = MasterOptions(gap: 0.005, maxIterations: 9)
+    options.pricesOnly = true
+    var seen: [Double] = []
+    let outcome = LagrangianMaster.run(problem: probe, start: [0], options: options, onIteration: { seen.append($0.prices[0]) })
+    #expect(probe.repairs == 0 && probe.assemblies == 0)
+    #expect(outcome.iterations == 9 && outcome.stopReason == .iterationLimit)
+    #expect(!outcome.bestPrimal.isFinite)
+    let average = seen.suffix(options.averagedIterations).reduce(0, +) / Double(options.averagedIterations)
+    #expect(Set(seen.suffix(4)).count > 1, "the price swings")
+    #expect(abs(outcome.bestPrices[0] - average) <= 1e-12 * max(1, average))
+}
