@@ -170,12 +170,17 @@ struct BenchCommand: ParsableCommand {
             ("warm_gap", Self.fixed(warm.gap * 100, 4)),
             ("warm_feasible", "\(warm.violations.isEmpty)"),
             ("warm_stop_reason", warm.stopReason.rawValue),
+            ("warm_evaluations", "\(warmStatistics.evaluations)"),
+            ("warm_repair_evaluations", "\(warmStatistics.repairEvaluations)"),
             // The worst constraint a warm plan breaks, relative to its limit (what, where, how far).
             ("warm_worst_violation", warm.violations.max { $0.relative < $1.relative }.map {
                 "\($0.kind.rawValue) \($0.kind == .service ? scenario.speeds[$0.index].id : scenario.nodes[$0.index].id) \(Self.fixed(100 * $0.relative, 3)) %"
             } ?? "none"),
             ("changed_cold_seconds_to_1pct", Self.fixed(coldChanged.seconds, 2)),
+            ("changed_cold_evaluations", "\(coldTo1Statistics.evaluations)"),
             ("warm_over_cold", Self.fixed(warm.seconds / max(1e-9, coldChanged.seconds), 3)),
+            // The same ratio in evaluations: the machine's load does not move it.
+            ("warm_over_cold_evaluations", Self.fixed(Double(warmStatistics.evaluations) / Double(max(1, coldTo1Statistics.evaluations)), 3)),
             ("evaluations_per_second_per_core", Self.fixed(rate, 0)),
             ("peak_memory_mb", Self.fixed(Double(peak) / 1_048_576, 1)),
             ("memory_before_mb", Self.fixed(Double(memoryBefore) / 1_048_576, 1)),
