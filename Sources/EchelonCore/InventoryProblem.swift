@@ -439,12 +439,20 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         // Which nodes' prices moved; a service price touches every product.
         var moved = [Bool](repeating: lastPrices == nil, count: nodeCount)
         var serviceMoved = lastPrices == nil
+        // Whether every capacity price that moved went up, and which did: a product whose plan uses none of
+        // the raised capacities keeps it (its priced cost is unchanged and every other plan's rose).
+        var onlyRaised = lastPrices != nil
+        var raised = [Bool](repeating: false, count: 3 * nodeCount)
         if let last = lastPrices {
             for n in 0..<nodeCount {
                 moved[n] = last[n] != flat[n] || last[nodeCount + n] != flat[nodeCount + n]
                     || last[2 * nodeCount + n] != flat[2 * nodeCount + n]
             }
             for s in 0..<speedCount where last[3 * nodeCount + s] != flat[3 * nodeCount + s] { serviceMoved = true }
+            for r in 0..<(3 * nodeCount) where flat[r] != last[r] {
+                raised[r] = flat[r] > last[r]
+                if flat[r] < last[r] { onlyRaised = false }
+            }
         }
         let firstSolve = lastPrices == nil
         let warm = hasCurrent
@@ -469,6 +477,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                         break
                     }
                     if !touched { continue }
+                    if onlyRaised && !usesRaised(p, raised: raised, template: template) { continue }
                 }
                 let offset = offsets[p]
                 var warmStocks: ArraySlice<Int32>? =
@@ -505,6 +514,21 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         let searched = !polish ? "" : skipUnchanged ? " (vendors and suppliers searched where a change touched)" : " (vendors and suppliers searched)"
         MemoryTrace.mark("relaxation \(relaxations)\(searched)")
         return Relaxation(pricedValue: sums.priced, use: sums.use, cost: sums.cost, exact: sums.exact)
+    }
+
+    /// Whether product p's last relaxation plan uses any of the `raised` capacities (storage, outbound,
+    /// inbound by network node).
+    private func usesRaised(_ p: Int, raised: [Bool], template: ProductTemplate) -> Bool {
+        let offset = offsets[p]
+        for i in 0..<template.nodeCount {
+            let n = Int(template.nodes[i])
+            if (raised[n] && current.storageUse[offset + i] > 0) || (raised[nodeCount + n] && current.outboundUse[offset + i] > 0)
+                || (raised[2 * nodeCount + n] && current.inboundUse[offset + i] > 0)
+            {
+                return true
+            }
+        }
+        return false
     }
 
     /// Product q's base stocks (same template) scaled to product p's demand; a stocked node stays stocked.

@@ -325,3 +325,36 @@ func separableInstanceMatchesExactSolution(method: MasterMethod) {
     #expect((0..<count).allSatisfy { taken[$0] == 1 })
     #expect(queue.take() == nil)
 }
+
+/// When every price that moved went up, a product whose plan uses none of the raised capacities keeps
+/// its plan without being solved again (its priced cost is unchanged and every other plan's rose).
+@Test func raisedCapacityPriceResolvesOnlyTheProductsUsingIt() {
+    let scenario = TestScenarios.network(products: 60, seed: 9)
+    let model = PlanningModel(scenario: scenario)
+    let problem = InventoryProblem(model: model, threads: 1)
+    var prices = [Double](repeating: 0, count: problem.limits.count)
+    prices[3 * problem.nodeCount] = 2
+    _ = problem.relax(prices: prices)
+    // The storage node the fewest products stock (but some do).
+    var stocking = [Int](repeating: 0, count: problem.nodeCount)
+    for p in 0..<problem.productCount {
+        let template = model.templates[Int(model.templateOfProduct[p])]
+        for i in 0..<template.nodeCount where problem.current.storageUse[problem.offsets[p] + i] > 0 { stocking[Int(template.nodes[i])] += 1 }
+    }
+    let node = (0..<problem.nodeCount).filter { stocking[$0] > 0 }.min { stocking[$0] < stocking[$1] }!
+    #expect(stocking[node] < problem.productCount)
+    var raised = prices
+    raised[node] += 0.5
+    let pricedBefore = (0..<problem.productCount).map { problem.current.pricedCost[$0] }
+    let usedBefore = (0..<problem.productCount).map { p in
+        let template = model.templates[Int(model.templateOfProduct[p])]
+        return (0..<template.nodeCount).contains { Int(template.nodes[$0]) == node && problem.current.storageUse[problem.offsets[p] + $0] > 0 }
+    }
+    let before = problem.subproblemsSolved
+    _ = problem.relax(prices: raised)
+    #expect(problem.subproblemsSolved - before == stocking[node])
+    // Those kept are priced as before: they use nothing of what was raised.
+    for p in 0..<problem.productCount where !usedBefore[p] {
+        #expect(problem.current.pricedCost[p] == pricedBefore[p], "product \(p)")
+    }
+}
