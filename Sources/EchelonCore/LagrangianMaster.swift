@@ -158,11 +158,13 @@ public struct MasterOutcome: Sendable {
 /// over a zero limit).
 func worstRelativeExcess(_ use: [Double], limits: [Double]) -> Double {
     var worst = 0.0
-    for i in 0..<limits.count where limits[i].isFinite {
-        let excess = use[i] - limits[i]
-        if excess > 0 { worst = max(worst, limits[i] > 1e-12 ? excess / limits[i] : excess) }
-    }
+    for i in 0..<limits.count where limits[i].isFinite { worst = max(worst, relativeExcess(use[i], limit: limits[i])) }
     return worst
+}
+
+/// How far `use` is over `limit`, relative to it (negative under it; absolute over a zero limit).
+func relativeExcess(_ use: Double, limit: Double) -> Double {
+    limit > 1e-12 ? (use - limit) / limit : use - limit
 }
 
 /// One sign-based (Rprop) price step: the step grows 1.2× while the constraint stays on the same side of
@@ -181,7 +183,6 @@ func signStep(price: Double, side: Double, step: inout Double, lastSide: inout D
 }
 
 public enum LagrangianMaster {
-
     /// Runs the master from `start` prices until the gap, the iteration cap, the time cap or `cancel`.
     public static func run(
         problem: DecomposableProblem, start: [Double], options: MasterOptions,
@@ -345,8 +346,7 @@ public enum LagrangianMaster {
             var held = [Bool](repeating: false, count: count)
             if staleStepOnly {
                 for i in 0..<count where active[i] {
-                    let excess = limits[i] > 1e-12 ? (relaxation.use[i] - limits[i]) / limits[i] : relaxation.use[i] - limits[i]
-                    held[i] = excess <= options.closeEnoughToRepair
+                    held[i] = relativeExcess(relaxation.use[i], limit: limits[i]) <= options.closeEnoughToRepair
                 }
             }
 

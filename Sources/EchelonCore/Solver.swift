@@ -50,9 +50,9 @@ public struct Solver: Sendable {
     var pricesOnly = false
     /// A relaxation at a sample's prices this close to every limit is repaired at once (the whole's
     /// default is 5 %): those prices are near the whole's, so the swing of its relaxation is the only
-    /// distance left. At 10 k products the first relaxation was 8 % over and its repair fitted with a gap of 0.42 %;
-    /// at 5 % the solve took two more relaxations. (On a cold start from zero prices, repairs from 10 %
-    /// failed and took the bundled sample from 4.9 to 8.6 s.)
+    /// distance left. (At 10 k products, from a sample's prices, a first relaxation 8 % over was repaired
+    /// to a gap of 0.42 %; at 5 % the solve took two more relaxations. On a cold start from zero prices,
+    /// repairs from 10 % failed and took the bundled sample from 4.9 to 8.6 s.)
     static let sampledStartCloseEnoughToRepair = 0.1
 
     public init(
@@ -92,16 +92,18 @@ public struct Solver: Sendable {
         // A large cold solve starts from a sample's; its time counts in every second reported.
         var start = warmStart
         var sampleSeconds = 0.0
+        var startIsSampled = false
         var masterLimits = limits
         if start == nil && sampledStartThreshold > 0 && model.scenario.products.count >= sampledStartThreshold && !cancel(),
             let sampled = sampledPrices(model: model, limits: limits)
         {
             start = WarmStart(prices: sampled.prices, plan: nil)
             sampleSeconds = sampled.seconds
+            startIsSampled = true
             masterLimits.timeLimit = max(0, limits.timeLimit - sampleSeconds)
         }
         let run = runMaster(
-            model: model, limits: masterLimits, threads: threads, warmStart: start, startIsSampled: sampleSeconds > 0,
+            model: model, limits: masterLimits, threads: threads, warmStart: start, startIsSampled: startIsSampled,
             statistics: &statistics, cancel: cancel
         ) { step in
             var snapshot = Self.snapshot(step, model: model)
