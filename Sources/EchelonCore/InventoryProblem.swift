@@ -360,8 +360,9 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         unchangedSinceWarmStart = (0..<productCount).map { unchanged[$0] }
         addColumns(from: current, relaxation: true)
         MemoryTrace.mark("starting plan evaluated")
-        defer { MemoryTrace.mark("starting plan repaired") }
-        return repair(deadline: deadline, stall: .startingPlan)
+        let candidate = repair(deadline: deadline, stall: .startingPlan)
+        MemoryTrace.mark("starting plan repaired: cost \(candidate.cost), worst relative excess \(relativeViolation(candidate.use))")
+        return candidate
     }
 
     private static func fingerprint(onHand: Double, outbound: Double, inbound: Double) -> Double {

@@ -3,6 +3,7 @@
 // separable test instance all run through this same code.
 
 import Dispatch
+import EchelonModel
 
 /// A problem whose coupling constraints `Σ_blocks use ≤ limit` are relaxed with prices.
 public protocol DecomposableProblem: AnyObject {
@@ -426,6 +427,9 @@ public enum LagrangianMaster {
                 for i in 0..<count where active[i] { point[i] = max(0, centre[i] + step * direction[i]) }
             }
 
+            if MemoryTrace.isEnabled {
+                MemoryTrace.mark("iteration \(iteration): dual value \(value), bound \(bestDual), best plan \(bestPrimal), gap \(gap)")
+            }
             onIteration(
                 MasterIteration(
                     iteration: iteration, seconds: elapsed(), dualValue: value, dualBound: bestDual, bestPrimal: bestPrimal,

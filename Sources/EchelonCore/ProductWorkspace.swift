@@ -266,6 +266,21 @@ final class ProductWorkspace {
         }
     }
 
+    /// A lower bound on the priced cost of the prepared product and vendor over every plan: each unit
+    /// of demand is bought, then either served at a position of its chain, which costs that position's
+    /// shipping, outbound price, replenishment path and lateness exactly, or lost; only holding and
+    /// storage, which are ≥ 0, are left out. O(positions), where one evaluation walks them a few times.
+    func servingLowerBound() -> Double {
+        let t = model.templates[templateIndex]
+        var perUnit = 0.0
+        for c in 0..<t.chainCount {
+            var cheapest = lostCost(speed: Int(t.chainSpeed[c]), priced: true)
+            for pos in Int(t.chainOffsets[c])..<Int(t.chainOffsets[c + 1]) { cheapest = min(cheapest, positionServePriced[pos]) }
+            perUnit += t.chainWeight[c] * cheapest
+        }
+        return purchasePrice * demand + demand * perUnit
+    }
+
     /// Lost-demand cost of a chain's speed: its miss penalty, plus the lost margin under lost sales.
     @inline(__always) func lostCost(speed s: Int, priced: Bool) -> Double {
         (priced ? missPriced[s] : missTrue[s]) + (lostSales ? model.scenario.costs.lostSalePenalty : 0)
