@@ -358,3 +358,21 @@ func separableInstanceMatchesExactSolution(method: MasterMethod) {
         #expect(problem.current.pricedCost[p] == pricedBefore[p], "product \(p)")
     }
 }
+
+/// A cold relaxation seeds each product's search from the most similar of the last products solved in
+/// its run (demand, holding cost, cube, variance, lead time), not just the one before it, nearest in
+/// demand: fewer evaluations, and searches that end in cheaper plans (the priced minimum no higher).
+/// At 10 k products 207 652 → 147 867 evaluations. Deterministic counts on a generated scenario.
+@Test func coldSeedsFromTheMostSimilarProductSaveEvaluations() {
+    let model = PlanningModel(scenario: ScenarioGenerator(products: 1500, seed: 5).makeScenario())
+    func firstRelaxation(seedCandidates: Int) -> (evaluations: Int, priced: Double) {
+        let problem = InventoryProblem(model: model, threads: 2)
+        problem.seedCandidates = seedCandidates
+        let relaxation = problem.relax(prices: [Double](repeating: 0, count: problem.resourceCount))
+        return (problem.evaluationCounts.evaluations, relaxation.pricedValue)
+    }
+    let previousOnly = firstRelaxation(seedCandidates: 1)
+    let mostSimilar = firstRelaxation(seedCandidates: InventoryProblem.defaultSeedCandidates)
+    #expect(Double(mostSimilar.evaluations) < 0.9 * Double(previousOnly.evaluations))
+    #expect(mostSimilar.priced <= previousOnly.priced * (1 + 1e-9))
+}
