@@ -54,6 +54,8 @@ public struct Solver: Sendable {
     /// to a gap of 0.42 %; at 5 % the solve took two more relaxations. On a cold start from zero prices,
     /// repairs from 10 % failed and took the bundled sample from 4.9 to 8.6 s.)
     static let sampledStartCloseEnoughToRepair = 0.1
+    /// `MasterOptions.targetAboveBound` from a sample's prices.
+    static let sampledStartTargetAboveBound = 0.0005
 
     public init(
         method: MasterMethod = .adaptive, repairInterval: Int = 5, sampledStartThreshold: Int = 10_000, sampleSize: Int = 2_500
@@ -160,7 +162,10 @@ public struct Solver: Sendable {
             method: method, gap: limits.gap, maxIterations: max(1, limits.maxIterations), timeLimit: limits.timeLimit,
             repairInterval: repairInterval)
         options.pricesOnly = pricesOnly
-        if startIsSampled { options.closeEnoughToRepair = Self.sampledStartCloseEnoughToRepair }
+        if startIsSampled {
+            options.closeEnoughToRepair = Self.sampledStartCloseEnoughToRepair
+            options.targetAboveBound = Self.sampledStartTargetAboveBound
+        }
         let outcome = LagrangianMaster.run(problem: problem, start: start, options: options, cancel: cancel, onIteration: iteration)
         MemoryTrace.mark("master done")
         statistics.subproblemsSolved = problem.subproblemsSolved
