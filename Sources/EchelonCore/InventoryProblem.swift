@@ -206,6 +206,10 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     /// Rounds of the repair at most (each asks every product that can help; it stops sooner when
     /// everything fits or nothing changed).
     static let repairRounds = 30
+    /// Set for a repair round in which moves may overfill capacities (`repair`).
+    private var mayOverfill = false
+    /// Rounds run with `mayOverfill` (for tests).
+    private(set) var overfillRoundsRun = 0
 
     /// The limits the repair and the assembly fill or relieve a constraint to: a millionth inside the true
     /// ones (what is within the true limit already is left alone). The plan kept is evaluated again from
@@ -599,6 +603,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         var sums = totals(of: repaired)
         var lastExcess = Double.infinity
         var stalledRounds = 0
+        var beforeOverfill: (store: SolutionStore, sums: (use: [Double], cost: Double, priced: Double, exact: Bool))? = nil
         for _ in 0..<Self.repairRounds {
             if DispatchTime.now().uptimeNanoseconds >= deadline { break }
             var over: [(resource: Int, excess: Double)] = []
@@ -614,11 +619,33 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
             stalledRounds = excess > stall.share * lastExcess ? stalledRounds + 1 : 0
             if stalledRounds >= stall.rounds { break }
             lastExcess = excess
-            let changed = repairRound(over: over, use: sums.use)
+            var changed = repairRound(over: over, use: sums.use)
+            if !changed {
+                // Every move that relieves what is over pushes another constraint past its limit (the
+                // spilled demand lands on nodes that are full too): the moves may now overfill other
+                // capacities, which the next rounds relieve in turn. (Bundled sample, cold, 0.5 % gap:
+                // iteration 7's repair stuck at FC-DFW's outbound and FC-ATL's inbound 3.7 % over now fits,
+                // 7 iterations instead of 8, gap 0.23 % instead of 0.42 %.) Should the repair still fail,
+                // the plan from before is restored: a failed repair leaves no capacity over that fitted.
+                if beforeOverfill == nil {
+                    let saved = SolutionStore(
+                        positions: offsets[productCount], products: productCount, speedCount: speedCount, contents: .useAndCosts)
+                    saved.copy(from: repaired)
+                    beforeOverfill = (saved, sums)
+                }
+                mayOverfill = true
+                overfillRoundsRun += 1
+                changed = repairRound(over: over, use: sums.use)
+                mayOverfill = false
+            }
             repairRoundsRun += 1
-            MemoryTrace.mark("repair round: \(over.count) constraints were over, their summed relative excess \(excess)")
+            MemoryTrace.mark("repair round: \(over.count) constraints were over (\(over.map { "\($0.resource)" }.joined(separator: " "))), their summed relative excess \(excess)\(changed ? "" : "; no product could move")")
             if !changed { break }
             sums = totals(of: repaired)
+        }
+        if let saved = beforeOverfill, relativeViolation(sums.use) > 1e-9 {
+            repaired.copy(from: saved.store)
+            sums = saved.sums
         }
         // The repaired products' plans are columns too: the next assembly may mix them with others.
         var choice = addColumns(from: repaired, relaxation: false)
@@ -633,6 +660,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 sums = totals(of: repaired)
             }
         }
+        MemoryTrace.mark("repair done: worst relative excess \(relativeViolation(sums.use)), cost \(sums.cost)")
         return PrimalCandidate(cost: sums.cost, use: sums.use)
     }
 
@@ -723,7 +751,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         var roomAt = [Bool](repeating: true, count: nodeCount)
         for n in 0..<nodeCount {
             for kind in 0..<3 where limits[kind * nodeCount + n].isFinite && slack[kind * nodeCount + n] <= 1e-9 * max(1, limits[kind * nodeCount + n]) {
-                roomAt[n] = false
+                roomAt[n] = mayOverfill
             }
         }
         // Each product's proposals land in its own slots, so the runs may go to any worker.
@@ -825,7 +853,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     /// tolerance, not the move's.)
     private func pushesOver(resource: Int, before: [Double], after: [Double], slack: [Double]) -> Bool {
         let checked = resource >= 3 * nodeCount ? resourceCount : 3 * nodeCount
-        for r in 0..<checked where r != resource && limits[r].isFinite {
+        let first = mayOverfill ? 3 * nodeCount : 0
+        for r in first..<checked where r != resource && limits[r].isFinite {
             let d = after[r] - before[r]
             if d > 1e-9 * max(1, abs(before[r])) && d > slack[r] { return true }
         }

@@ -35,6 +35,8 @@ public struct SolveStatistics: Sendable {
     /// Product evaluations (each a λ ↔ A fixed point) and fixed-point sweeps, over the whole solve.
     public var evaluations = 0
     public var sweeps = 0
+    /// Repair rounds whose moves could overfill other capacities (every other move was refused).
+    public var overfillRepairRounds = 0
     public init() {}
 }
 
@@ -170,6 +172,7 @@ public struct Solver: Sendable {
         MemoryTrace.mark("master done")
         statistics.subproblemsSolved = problem.subproblemsSolved
         statistics.repairEvaluations = problem.repairEvaluations
+        statistics.overfillRepairRounds = problem.overfillRoundsRun
         (statistics.evaluations, statistics.sweeps) = problem.evaluationCounts
         let plan: SolutionStore
         if problem.hasBest {
