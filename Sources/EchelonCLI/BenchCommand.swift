@@ -86,10 +86,12 @@ struct BenchCommand: ParsableCommand {
         let solver = Solver(method: method, sampledStartThreshold: sampleFrom)
 
         var coldStatistics = SolveStatistics()
-        var timeTo1: Double? = nil, timeTo01: Double? = nil
+        var timeTo1: Double? = nil, timeTo05: Double? = nil, timeTo01: Double? = nil
         let cpuBeforeCold = Self.processorSeconds()
         let cold = solver.solve(model: model, limits: limits, statistics: &coldStatistics) { snapshot in
             if snapshot.gap <= 0.01 && timeTo1 == nil { timeTo1 = snapshot.seconds }
+            // The bundled sample's target is a feasible plan within 0.5 %.
+            if snapshot.gap <= 0.005 && timeTo05 == nil { timeTo05 = snapshot.seconds }
             if snapshot.gap <= 0.001 && timeTo01 == nil { timeTo01 = snapshot.seconds }
         }
 
@@ -152,6 +154,7 @@ struct BenchCommand: ParsableCommand {
             ("positions_per_product", Self.fixed(stats.positionsPerProduct, 1)),
             ("compile_seconds", Self.fixed(compileSeconds, 3)),
             ("cold_seconds_to_1pct", timeTo1.map { Self.fixed($0, 2) } ?? "null"),
+            ("cold_seconds_to_0.5pct", timeTo05.map { Self.fixed($0, 2) } ?? "null"),
             ("cold_seconds_to_0.1pct", timeTo01.map { Self.fixed($0, 2) } ?? "null"),
             ("cold_seconds", Self.fixed(cold.seconds, 2)),
             // Processor time of every thread: on this shared machine it varies less from run to run than
