@@ -22,9 +22,10 @@ public protocol DecomposableProblem: AnyObject {
     func repair(deadline: UInt64) -> PrimalCandidate
     /// Keeps the solution of the last `repair` as the best plan so far.
     func keepRepairedAsBest()
-    /// A plan the problem starts from (a warm start's), repaired, before any relaxation; nil without one.
-    /// A what-if that leaves the last plan feasible, or breaks it at one node, is answered from it far
-    /// sooner than by moving the prices until a relaxation fits.
+    /// A plan the problem starts from (a warm start's), before any relaxation, possibly repaired; nil
+    /// without one. (`InventoryProblem` returns it only when it fits unrepaired: a what-if that leaves
+    /// the last plan feasible is answered from it at once; one that breaks it is repaired sooner from
+    /// the assembled plans of the first iterations.)
     func repairStartingPlan(deadline: UInt64) -> PrimalCandidate?
     /// A primal solution assembled from earlier relaxations' block solutions without solving any block
     /// again (the restricted master), starting its own trial prices at `prices`; it becomes the one
