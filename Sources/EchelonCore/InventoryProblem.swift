@@ -161,7 +161,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     let best: SolutionStore
     var hasCurrent = false
     var hasBest = false
-    /// A warm start's plan waits to be evaluated and repaired before the first relaxation.
+    /// A warm start's plan waits to be evaluated before the first relaxation (`repairStartingPlan`).
     private var warmPlanPending = false
     /// Per product, a fingerprint of how the warm start's plan behaved in the scenario it was solved for
     /// (its stocked positions' on hand and flows); compared with its evaluation in this scenario, it says
@@ -210,6 +210,10 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     private var mayOverfill = false
     /// Rounds run with `mayOverfill` (for tests).
     private(set) var overfillRoundsRun = 0
+    /// The repaired plan before the first overfilling round of a repair, restored if the repair fails
+    /// (allocated on first use: a store of use and costs is ≈ 0.75 GB at 1 M products).
+    private lazy var overfillBackup = SolutionStore(
+        positions: offsets[productCount], products: productCount, speedCount: speedCount, contents: .useAndCosts)
 
     /// The limits the repair and the assembly fill or relieve a constraint to: a millionth inside the true
     /// ones (what is within the true limit already is left alone). The plan kept is evaluated again from
@@ -377,7 +381,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         unchangedSinceWarmStart = (0..<productCount).map { unchanged[$0] }
         addColumns(from: current, relaxation: true)
         let sums = totals(of: current)
-        MemoryTrace.mark("starting plan evaluated: cost \(sums.cost), worst relative excess \(relativeViolation(sums.use))")
+        if MemoryTrace.isEnabled { MemoryTrace.mark("starting plan evaluated: cost \(sums.cost), worst relative excess \(relativeViolation(sums.use))") }
         guard relativeViolation(sums.use) <= 1e-9 else { return nil }
         repaired.copy(from: current)
         return PrimalCandidate(cost: sums.cost, use: sums.use)
@@ -576,7 +580,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
 
     /// Greedy repair of the relaxation's solution: over a capacity, lower base stocks in increasing
     /// order of cost added per unit of capacity freed; under a fill-rate target, raise them in increasing
-    /// order of cost per missed unit saved, using only room left under every capacity.
+    /// order of cost per missed unit saved, using only room left under every capacity (except in a round
+    /// where no move fitted, `mayOverfill`).
     func repair() -> PrimalCandidate { repair(deadline: UInt64.max) }
 
     /// The repair, stopping once the clock passes `deadline` (uptime ns): no further round starts and
@@ -604,17 +609,15 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         var sums = totals(of: repaired)
         var lastExcess = Double.infinity
         var stalledRounds = 0
-        var beforeOverfill: (store: SolutionStore, sums: (use: [Double], cost: Double, priced: Double, exact: Bool))? = nil
+        var beforeOverfill: (use: [Double], cost: Double, priced: Double, exact: Bool)? = nil
         for _ in 0..<Self.repairRounds {
             if DispatchTime.now().uptimeNanoseconds >= deadline { break }
             var over: [(resource: Int, excess: Double)] = []
             var excess = 0.0
-            for r in 0..<resourceCount where limits[r].isFinite {
+            for r in overLimits(sums.use) {
                 // Over its true limit, and relieved to a millionth inside it.
-                if sums.use[r] - limits[r] > 1e-9 * max(1, limits[r]) {
-                    over.append((r, sums.use[r] - packingLimits[r]))
-                    excess += (sums.use[r] - packingLimits[r]) / max(1e-12, packingLimits[r])
-                }
+                over.append((r, sums.use[r] - packingLimits[r]))
+                excess += (sums.use[r] - packingLimits[r]) / max(1e-12, packingLimits[r])
             }
             if over.isEmpty { break }
             stalledRounds = excess > stall.share * lastExcess ? stalledRounds + 1 : 0
@@ -629,24 +632,24 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 // 7 iterations instead of 8, gap 0.23 % instead of 0.42 %.) Should the repair still fail,
                 // the plan from before is restored: a failed repair leaves no capacity over that fitted.
                 if beforeOverfill == nil {
-                    let saved = SolutionStore(
-                        positions: offsets[productCount], products: productCount, speedCount: speedCount, contents: .useAndCosts)
-                    saved.copy(from: repaired)
-                    beforeOverfill = (saved, sums)
+                    overfillBackup.copy(from: repaired)
+                    beforeOverfill = sums
                 }
                 mayOverfill = true
+                defer { mayOverfill = false }
                 overfillRoundsRun += 1
                 changed = repairRound(over: over, use: sums.use)
-                mayOverfill = false
             }
             repairRoundsRun += 1
-            MemoryTrace.mark("repair round: \(over.count) constraints were over (\(over.map { "\($0.resource)" }.joined(separator: " "))), their summed relative excess \(excess)\(changed ? "" : "; no product could move")")
+            if MemoryTrace.isEnabled {
+                MemoryTrace.mark("repair round: \(over.count) constraints were over (\(over.map { "\($0.resource)" }.joined(separator: " "))), their summed relative excess \(excess)\(changed ? "" : "; no product could move")")
+            }
             if !changed { break }
             sums = totals(of: repaired)
         }
-        if let saved = beforeOverfill, relativeViolation(sums.use) > 1e-9 {
-            repaired.copy(from: saved.store)
-            sums = saved.sums
+        if let saved = beforeOverfill, !overLimits(sums.use).isEmpty {
+            repaired.copy(from: overfillBackup)
+            sums = saved
         }
         // The repaired products' plans are columns too: the next assembly may mix them with others.
         var choice = addColumns(from: repaired, relaxation: false)
@@ -661,8 +664,13 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 sums = totals(of: repaired)
             }
         }
-        MemoryTrace.mark("repair done: worst relative excess \(relativeViolation(sums.use)), cost \(sums.cost)")
+        if MemoryTrace.isEnabled { MemoryTrace.mark("repair done: worst relative excess \(relativeViolation(sums.use)), cost \(sums.cost)") }
         return PrimalCandidate(cost: sums.cost, use: sums.use)
+    }
+
+    /// The constraints `use` breaks, as the repair counts them.
+    private func overLimits(_ use: [Double]) -> [Int] {
+        (0..<resourceCount).filter { limits[$0].isFinite && use[$0] - limits[$0] > 1e-9 * max(1, limits[$0]) }
     }
 
     private struct Move {
@@ -752,7 +760,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         var roomAt = [Bool](repeating: true, count: nodeCount)
         for n in 0..<nodeCount {
             for kind in 0..<3 where limits[kind * nodeCount + n].isFinite && slack[kind * nodeCount + n] <= 1e-9 * max(1, limits[kind * nodeCount + n]) {
-                roomAt[n] = mayOverfill
+                // An overfilling round may fill a full node further, not one already over.
+                roomAt[n] = mayOverfill && slack[kind * nodeCount + n] >= 0
             }
         }
         // Each product's proposals land in its own slots, so the runs may go to any worker.
@@ -850,17 +859,22 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
 
     /// Whether a move relieving `resource` that changes a product's use from `before` to `after` would
     /// push another constraint past its slack. Capacities come first: a capacity move may cost service,
-    /// a service move may not cost capacity. (Changes below 1e-9 of the use are the fixed point's
-    /// tolerance, not the move's.)
+    /// a service move may not cost capacity. In an overfilling round (`mayOverfill`) a move may push any
+    /// other capacity past its limit, one already over included: on the bundled sample the two stuck
+    /// constraints each relieved only by pushing the other further (FC-DFW's outbound, FC-ATL's inbound),
+    /// and alternating they fitted; refused, the repair failed. (Changes below 1e-9 of the use are the
+    /// fixed point's tolerance, not the move's.)
     private func pushesOver(resource: Int, before: [Double], after: [Double], slack: [Double]) -> Bool {
         let checked = resource >= 3 * nodeCount ? resourceCount : 3 * nodeCount
-        let first = mayOverfill ? 3 * nodeCount : 0
-        for r in first..<checked where r != resource && limits[r].isFinite {
+        for r in 0..<checked where r != resource && limits[r].isFinite {
             let d = after[r] - before[r]
-            if d > 1e-9 * max(1, abs(before[r])) && d > slack[r] { return true }
+            if d > 1e-9 * max(1, abs(before[r])) && d > slack[r] && !(mayOverfill && r < 3 * nodeCount) {
+                return true
+            }
         }
         return false
     }
+
 
     /// Product p's use of every constraint as the repaired store holds it (dense; only for the repair).
     private func storedUse(of p: Int) -> [Double] {
@@ -893,7 +907,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
 
     /// Applies a move to the repaired solution and returns the change in use per constraint, unless it
     /// would push another constraint past its slack (capacities for any move, service targets too for a
-    /// service move): then the product is left as it was and nil is returned.
+    /// service move; see `pushesOver` for an overfilling round): then the product is left as it was and
+    /// nil is returned.
     private func apply(_ move: Move, resource: Int, slack: [Double]) -> [Double]? {
         let w = workspaces[0]
         let p = move.product

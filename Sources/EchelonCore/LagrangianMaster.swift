@@ -268,7 +268,7 @@ public enum LagrangianMaster {
         var priceStep = [Double](repeating: 0, count: count)
         var lastSide = [Double](repeating: 0, count: count)
 
-        // The starting plan's repair gets a quarter of the time at most: from a plan far from feasible
+        // A starting plan's repair (where the problem repairs it) gets a quarter of the time at most: from a plan far from feasible
         // (a cold solve stopped early) it can take longer than the iterations would (at 100k products it
         // took the whole limit).
         if let candidate = problem.repairStartingPlan(
