@@ -8,7 +8,12 @@ import EchelonModel
 
 /// The order in which a stream of (region, speed, arrival hour) tries nodes: the eligible options of its
 /// speed, cheapest first, then those of each slower speed (a downgrade), each node once.
-struct ProductTemplate: Sendable {
+///
+/// A final class, not a struct: it is built once by `PlanningModel` and never changed after, and the hot
+/// path reads a product's template on every evaluation; copied out as a value, its 21 arrays were 21
+/// retains and releases each time (retain and release were 8.5 % of the samples of a 100 k cold solve's
+/// first 7 s; 1.4 % as a class).
+final class ProductTemplate: @unchecked Sendable {
     /// Global node indices, in topological order (suppliers before the nodes they supply).
     var nodes: [Int32] = []
     /// Local index of the supplying node, or −1 when a vendor supplies it.
@@ -54,7 +59,7 @@ struct ProductTemplate: Sendable {
     var trieCount: Int { trieNode.count }
 
     /// Builds the prefix tree from the chains.
-    mutating func buildLoadTrie(speedCount: Int) {
+    func buildLoadTrie(speedCount: Int) {
         trieNode = []
         trieParent = []
         trieWeight = []
@@ -231,7 +236,7 @@ public final class PlanningModel: Sendable {
                     while n >= 0, relevant.insert(n).inserted { n = supply.parent[n] }
                 }
             }
-            var template = ProductTemplate()
+            let template = ProductTemplate()
             let ordered = relevant.sorted { topoRank[$0] < topoRank[$1] }
             var local = [Int: Int]()
             for (i, n) in ordered.enumerated() { local[n] = i }
