@@ -206,6 +206,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     /// Rounds of the repair at most (each asks every product that can help; it stops sooner when
     /// everything fits or nothing changed).
     static let repairRounds = 30
+    static let stalledShare = 0.9
+    static let stalledRoundsToStop = 2
     /// Set for a repair round in which moves may overfill capacities (`repair`).
     private var mayOverfill = false
     /// Rounds run with `mayOverfill` (for tests).
@@ -381,8 +383,9 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         unchangedSinceWarmStart = (0..<productCount).map { unchanged[$0] }
         addColumns(from: current, relaxation: true)
         let sums = totals(of: current)
-        if MemoryTrace.isEnabled { MemoryTrace.mark("starting plan evaluated: cost \(sums.cost), worst relative excess \(relativeViolation(sums.use))") }
-        guard relativeViolation(sums.use) <= 1e-9 else { return nil }
+        let excess = relativeViolation(sums.use)
+        if MemoryTrace.isEnabled { MemoryTrace.mark("starting plan evaluated: cost \(sums.cost), worst relative excess \(excess)") }
+        guard excess <= 1e-9 else { return nil }
         repaired.copy(from: current)
         return PrimalCandidate(cost: sums.cost, use: sums.use)
     }
@@ -586,20 +589,11 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
 
     /// The repair, stopping once the clock passes `deadline` (uptime ns): no further round starts and
     /// the products not yet asked for a move are left as they are (the plan may then stay infeasible).
-    func repair(deadline: UInt64) -> PrimalCandidate { repair(deadline: deadline, stall: .relaxation) }
-
-    /// When a repair gives up: after `rounds` rounds in a row that each left more than `share` of the
-    /// summed excess.
-    struct RepairStall {
-        var share: Double
-        var rounds: Int
-        /// Rounds that each relieve less than a tenth of what is over have stalled (a fill rate short
-        /// behind full capacities crept 0.33 → 0.17 units in 25 rounds at 10 k products, 2.5 s of a warm
-        /// re-solve); after two of them in a row the repair stops.
-        static let relaxation = RepairStall(share: 0.9, rounds: 2)
-    }
-
-    func repair(deadline: UInt64, stall: RepairStall) -> PrimalCandidate {
+    /// It gives up after `stalledRoundsToStop` rounds in a row that each left more than `stalledShare`
+    /// of the summed excess: rounds that each relieve less than a tenth of what is over have stalled (a
+    /// fill rate short behind full capacities crept 0.33 → 0.17 units in 25 rounds at 10 k products,
+    /// 2.5 s of a warm re-solve).
+    func repair(deadline: UInt64) -> PrimalCandidate {
         repairDeadline = deadline
         repaired.copy(from: current)
         if let choice = assembledChoice, let pool = columnPool, assembledViolation < relaxationViolation {
@@ -620,8 +614,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 excess += (sums.use[r] - packingLimits[r]) / max(1e-12, packingLimits[r])
             }
             if over.isEmpty { break }
-            stalledRounds = excess > stall.share * lastExcess ? stalledRounds + 1 : 0
-            if stalledRounds >= stall.rounds { break }
+            stalledRounds = excess > Self.stalledShare * lastExcess ? stalledRounds + 1 : 0
+            if stalledRounds >= Self.stalledRoundsToStop { break }
             lastExcess = excess
             var changed = repairRound(over: over, use: sums.use)
             if !changed {
@@ -874,7 +868,6 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         }
         return false
     }
-
 
     /// Product p's use of every constraint as the repaired store holds it (dense; only for the repair).
     private func storedUse(of p: Int) -> [Double] {

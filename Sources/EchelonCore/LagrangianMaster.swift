@@ -268,9 +268,9 @@ public enum LagrangianMaster {
         var priceStep = [Double](repeating: 0, count: count)
         var lastSide = [Double](repeating: 0, count: count)
 
-        // A starting plan's repair (where the problem repairs it) gets a quarter of the time at most: from a plan far from feasible
-        // (a cold solve stopped early) it can take longer than the iterations would (at 100k products it
-        // took the whole limit).
+        // A starting plan's repair (where the problem repairs it) gets a quarter of the time at most: from a
+        // plan far from feasible (a cold solve stopped early) it can take longer than the iterations would
+        // (at 100k products it took the whole limit).
         if let candidate = problem.repairStartingPlan(
             deadline: repairDeadline(minimumSeconds: 0, reserveSeconds: 0.75 * options.timeLimit)),
             violation(candidate.use) <= options.feasibilityTolerance
