@@ -173,7 +173,18 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     /// lead-time change does).
     private(set) var unchangedSinceWarmStart: [Bool] = []
     private var lastPrices: [Double]? = nil
+    private var lastRelaxationExact = true
     private var relaxations = 0
+    /// A warm start's carried relaxation (`carry`), and whether `current` holds its evaluation: the first
+    /// `relax` at its prices returns it unsolved.
+    private var carried: CarriedRelaxation? = nil
+    private var carriedEvaluated = false
+    /// The last relaxation is the carried one: the pool then holds only its solutions and the warm plan,
+    /// both made for the old limits, and no mix of them fits a cut one (`assemble` skips it: at 100 k
+    /// products, FC-EWR's storage cut 20 %, it took 4.3 s of a 22 s re-solve to a plan 17 % over).
+    var lastRelaxationCarried = false
+    /// The relaxation at the best dual value so far (`keepRelaxationAsBestDual`).
+    private var bestDualRelaxation: (prices: [Double], stocks: [Int32], vendors: [Int32], exact: Bool)? = nil
     private let workspaces: [ProductWorkspace]
     /// Count of product subproblems solved (for the benchmark).
     private(set) var subproblemsSolved = 0
@@ -364,6 +375,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     /// over and fitted in two rounds: 16.9 s, gap 0.03 % instead of 0.09 % (evaluations 2 236 104 →
     /// 1 625 584; bundled sample 69 487 → 56 273, 10 k 224 587 → 199 218).
     func repairStartingPlan(deadline: UInt64) -> PrimalCandidate? {
+        if let relaxation = carried { return evaluateCarried(relaxation) }
         guard warmPlanPending else { return nil }
         warmPlanPending = false
         let unchanged = SharedBuffer<Bool>(repeating: false, count: productCount)
@@ -388,6 +400,86 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         guard excess <= 1e-9 else { return nil }
         repaired.copy(from: current)
         return PrimalCandidate(cost: sums.cost, use: sums.use)
+    }
+
+    /// Takes a carried relaxation as the first one (`WarmStart.relaxation`; the caller checked that only
+    /// limits changed since it was solved): its solutions go to `current`, and the warm plan moves to
+    /// `repaired`. Returns whether it was taken.
+    func carry(_ relaxation: CarriedRelaxation) -> Bool {
+        guard relaxation.stocks.count == offsets[productCount], relaxation.vendors.count == productCount,
+            relaxation.prices.count == resourceCount
+        else { return false }
+        if warmPlanPending { repaired.copy(from: current) }
+        relaxation.stocks.withUnsafeBufferPointer { current.stocks.pointer.update(from: $0.baseAddress!, count: $0.count) }
+        relaxation.vendors.withUnsafeBufferPointer { current.vendor.pointer.update(from: $0.baseAddress!, count: $0.count) }
+        carried = relaxation
+        hasCurrent = true
+        return true
+    }
+
+    /// `repairStartingPlan` with a carried relaxation: the warm plan (in `repaired`) is evaluated as a
+    /// candidate and a column, and the carried solutions (in `current`) at the carried prices, which
+    /// makes them the first relaxation (`relax`). A product whose plan is its relaxation's solution is
+    /// evaluated once.
+    private func evaluateCarried(_ relaxation: CarriedRelaxation) -> PrimalCandidate? {
+        let prices = Prices(flattened: relaxation.prices, nodeCount: nodeCount, speedCount: speedCount)
+        let hasPlan = warmPlanPending
+        warmPlanPending = false
+        let evaluated = SharedBuffer<Int>(repeating: 0, count: threads)
+        forEachChunk { worker, chunk in
+            let w = workspaces[worker]
+            for p in (chunk * Self.chunkSize)..<min(productCount, (chunk + 1) * Self.chunkSize) {
+                let offset = offsets[p]
+                let vendor = current.vendorChoice(of: p, model: model)
+                w.prepare(product: p, vendorChoice: vendor, prices: prices)
+                for i in 0..<w.nodeCount { w.baseStock[i] = Int(current.stocks[offset + i]) }
+                w.resetFillGuess()
+                w.evaluate()
+                current.record(w, product: p, offset: offset, vendorChoice: vendor)
+                current.exact[p] = relaxation.exact
+                addColumn(of: p, from: current, relaxation: true)
+                evaluated[worker] += 1
+                guard hasPlan else { continue }
+                var same = repaired.vendorChoice(of: p, model: model) == vendor
+                for i in 0..<w.nodeCount where same && repaired.stocks[offset + i] != current.stocks[offset + i] { same = false }
+                if same {
+                    repaired.record(w, product: p, offset: offset, vendorChoice: vendor)
+                } else {
+                    let planVendor = w.evaluate(stored: repaired, product: p, offset: offset)
+                    repaired.record(w, product: p, offset: offset, vendorChoice: planVendor)
+                    addColumn(of: p, from: repaired, relaxation: false)
+                    evaluated[worker] += 1
+                }
+            }
+        }
+        carriedEvaluated = true
+        unchangedSinceWarmStart = []
+        guard hasPlan else { return nil }
+        let sums = totals(of: repaired)
+        let excess = relativeViolation(sums.use)
+        if MemoryTrace.isEnabled {
+            let count = (0..<threads).reduce(0) { $0 + evaluated[$1] }
+            MemoryTrace.mark("carried relaxation and starting plan evaluated (\(count) evaluations): plan cost \(sums.cost), worst relative excess \(excess)")
+        }
+        guard excess <= 1e-9 else { return nil }
+        return PrimalCandidate(cost: sums.cost, use: sums.use)
+    }
+
+    func keepRelaxationAsBestDual() {
+        guard let prices = lastPrices else { return }
+        let positions = offsets[productCount]
+        bestDualRelaxation = (
+            prices, Array(UnsafeBufferPointer(start: current.stocks.pointer, count: positions)),
+            Array(UnsafeBufferPointer(start: current.vendor.pointer, count: productCount)), lastRelaxationExact
+        )
+    }
+
+    /// The relaxation kept at the best dual value, if it was solved at `prices`.
+    func bestRelaxation(prices: [Double]) -> CarriedRelaxation? {
+        guard let kept = bestDualRelaxation, kept.prices == prices else { return nil }
+        return CarriedRelaxation(
+            prices: kept.prices, stocks: kept.stocks, vendors: kept.vendors, exact: kept.exact,
+            digest: model.scenario.limitsFreeDigest)
     }
 
     private static func fingerprint(onHand: Double, outbound: Double, inbound: Double) -> Double {
@@ -461,6 +553,23 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     }
 
     func relax(prices flat: [Double]) -> Relaxation {
+        if let relaxation = carried {
+            carried = nil
+            // The master's prices pass through its scaled units, which can move them by an ulp.
+            let same = carriedEvaluated && zip(flat, relaxation.prices).allSatisfy { abs($0 - $1) <= 1e-12 * max(1, abs($1)) }
+            if same {
+                relaxations += 1
+                lastPrices = flat
+                lastRelaxationExact = relaxation.exact
+                let sums = totals(of: current)
+                relaxationViolation = relativeViolation(sums.use)
+                assembledChoice = nil
+                lastRelaxationCarried = true
+                MemoryTrace.mark("relaxation \(relaxations) carried from the last solve")
+                return Relaxation(pricedValue: sums.priced, use: sums.use, cost: sums.cost, exact: sums.exact)
+            }
+        }
+        lastRelaxationCarried = false
         let prices = Prices(flattened: flat, nodeCount: nodeCount, speedCount: speedCount)
         // Which nodes' prices moved; a service price touches every product.
         var moved = [Bool](repeating: lastPrices == nil, count: nodeCount)
@@ -542,6 +651,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         lastPrices = flat
         hasCurrent = true
         let sums = totals(of: current)
+        lastRelaxationExact = sums.exact
         relaxationViolation = relativeViolation(sums.use)
         assembledChoice = nil
         let searched = !polish ? "" : skipUnchanged ? " (vendors and suppliers searched where a change touched)" : " (vendors and suppliers searched)"

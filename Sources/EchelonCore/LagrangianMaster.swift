@@ -22,6 +22,8 @@ public protocol DecomposableProblem: AnyObject {
     func repair(deadline: UInt64) -> PrimalCandidate
     /// Keeps the solution of the last `repair` as the best plan so far.
     func keepRepairedAsBest()
+    /// The last relaxation's dual value is the best so far (a problem may keep its solution).
+    func keepRelaxationAsBestDual()
     /// A plan the problem starts from (a warm start's), before any relaxation, possibly repaired; nil
     /// without one. (`InventoryProblem` returns it only when it fits unrepaired: a what-if that leaves
     /// the last plan feasible is answered from it at once; one that breaks it is repaired sooner from
@@ -41,6 +43,8 @@ extension DecomposableProblem {
     public func repair(deadline: UInt64) -> PrimalCandidate { repair() }
 
     public func repairStartingPlan(deadline: UInt64) -> PrimalCandidate? { nil }
+
+    public func keepRelaxationAsBestDual() {}
 
     public func assemble(prices: [Double], deadline: UInt64) -> PrimalCandidate? { nil }
 }
@@ -116,6 +120,10 @@ public struct MasterOptions: Sendable {
     /// at 100 k products the second relaxation put a node's storage 101 % over, and the solve took four
     /// iterations (81 s) where, aimed 0.05 % above, it took two (29 s).
     public var targetAboveBound = 0.002
+    /// The start prices are the optimum of a scenario that differs only in some limits (a warm start
+    /// whose relaxation was carried over): the first step moves only the prices of constraints more than
+    /// `closeEnoughToRepair` over, and holds the others, which are settled already.
+    public var firstStepMovesOnlyFarOff = false
     public init(
         method: MasterMethod = .adaptive, gap: Double = 0.005, maxIterations: Int = 200, timeLimit: Double = 60,
         repairInterval: Int = 5, feasibilityTolerance: Double = 1e-9
@@ -298,6 +306,7 @@ public enum LagrangianMaster {
                 bestDual = value
                 bestScaled = point
                 certified = relaxation.exact
+                problem.keepRelaxationAsBestDual()
             }
             let worst = violation(relaxation.use)
             repairedThisIteration = false
@@ -350,7 +359,8 @@ public enum LagrangianMaster {
             // at 10 k 228 172 → 212 761). (A twentieth of the step raised the dual value where the whole
             // step lowered it, but left the tiny sample's cut FC-HOU at 0.013 where the cold solve prices
             // it 0.43 and the whole step 0.26.)
-            let staleStepOnly = iteration == 1 && gap <= options.gap && worst > options.closeEnoughToRepair
+            let staleStepOnly = iteration == 1 && (gap <= options.gap || options.firstStepMovesOnlyFarOff)
+                && worst > options.closeEnoughToRepair
             var held = [Bool](repeating: false, count: count)
             if staleStepOnly {
                 for i in 0..<count where active[i] {

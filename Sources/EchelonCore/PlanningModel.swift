@@ -390,3 +390,41 @@ public final class PlanningModel: Sendable {
         return byTemplate
     }
 }
+
+extension Scenario {
+    /// A hash of everything the product model depends on, which leaves out what only sets limits: the
+    /// nodes' capacities (though not whether a node is open, which changes the network) and the speeds'
+    /// target fill rates. Two scenarios with the same digest have the same subproblems, so a relaxation
+    /// solved for one is the other's at the same prices (`CarriedRelaxation`). (A hash, not a copy of
+    /// the scenario: a warm start must not keep a million products' old data alive. Hashing 100 k
+    /// products takes milliseconds.)
+    public var limitsFreeDigest: Int {
+        var hasher = Hasher()
+        hasher.combine(unmetDemand)
+        hasher.combine(costs)
+        for speed in speeds {
+            var free = speed
+            free.targetFillRate = 0
+            hasher.combine(free)
+        }
+        for node in nodes {
+            var free = node
+            let open = PlanningModel.isOpen(node)
+            free.storageCapacity = open ? 1 : 0
+            free.outboundCapacity = open ? 1 : 0
+            free.inboundCapacity = open ? 1 : 0
+            hasher.combine(free)
+        }
+        hasher.combine(vendors)
+        hasher.combine(lanes)
+        hasher.combine(regions)
+        hasher.combine(options)
+        hasher.combine(profiles)
+        hasher.combine(arrivalCurve)
+        hasher.combine(categories)
+        hasher.combine(products)
+        hasher.combine(productVendors)
+        hasher.combine(demandOverrides)
+        return hasher.finalize()
+    }
+}

@@ -17,7 +17,7 @@ extension InventoryProblem {
     /// store (so `keepRepairedAsBest` keeps it) and remembers it as the repair's start when it is closer
     /// to feasible than the relaxation. Nil without a pool.
     func assemble(prices flat: [Double], deadline: UInt64) -> PrimalCandidate? {
-        guard let pool = columnPool else { return nil }
+        guard let pool = columnPool, !lastRelaxationCarried else { return nil }
         let count = resourceCount
         let active = limits.map { $0.isFinite }
         var price = (0..<count).map { active[$0] ? max(0, flat[$0]) : 0 }

@@ -141,6 +141,8 @@ public struct SolveResult: Sendable {
     public var violations: [Violation]
     /// Every iteration's snapshot, in order.
     public var history: [SolverSnapshot]
+    /// The relaxation at the best dual prices, for a warm re-solve (nil when the solve kept none).
+    public var relaxation: CarriedRelaxation? = nil
 
     public init(
         plan: Plan, costs: CostBreakdown, dualBound: Double, gap: Double, certified: Bool, iterations: Int,

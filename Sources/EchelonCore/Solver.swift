@@ -14,6 +14,9 @@ import Darwin
 public struct WarmStart: Sendable {
     public var prices: Prices
     public var plan: Plan?
+    /// The relaxation's solution at `prices`, when the solve kept it: after a what-if that changes only
+    /// limits it is still the minimum there, so the re-solve's first relaxation need not be solved.
+    public var relaxation: CarriedRelaxation?
     public init(prices: Prices, plan: Plan?) {
         self.prices = prices
         self.plan = plan
@@ -25,7 +28,18 @@ public struct WarmStart: Sendable {
             storage: result.nodes.map(\.storagePrice), outbound: result.nodes.map(\.outboundPrice),
             inbound: result.nodes.map(\.inboundPrice), service: result.speeds.map(\.price))
         plan = result.plan
+        relaxation = result.relaxation
     }
+}
+
+/// Every product's minimum at a solve's best dual prices (base stock per position and vendor), and what
+/// the scenario it was solved for looks like without its limits (`Scenario.limitsFreeDigest`).
+public struct CarriedRelaxation: Sendable {
+    let prices: [Double]
+    let stocks: [Int32]
+    let vendors: [Int32]
+    let exact: Bool
+    let digest: Int
 }
 
 /// Statistics of the last solve, for the benchmark.
@@ -138,10 +152,12 @@ public struct Solver: Sendable {
         let violations = Self.violations(model: model, nodes: nodes, speeds: speeds)
         let primal = final.costs.total
         let gap = primal.isFinite && abs(primal) > 0 ? max(0, (primal - outcome.dualBound) / abs(primal)) : .infinity
-        return SolveResult(
+        var result = SolveResult(
             plan: final.plan, costs: final.costs, dualBound: outcome.dualBound, gap: violations.isEmpty ? gap : .infinity,
             certified: outcome.certified, iterations: outcome.iterations, seconds: outcome.seconds, threads: threads,
             stopReason: outcome.stopReason, nodes: nodes, speeds: speeds, violations: violations, history: history)
+        result.relaxation = run.relaxation
+        return result
     }
 
     /// Runs the master on a fresh inventory problem and returns the plan it kept (base stocks and
@@ -150,15 +166,19 @@ public struct Solver: Sendable {
     private func runMaster(
         model: PlanningModel, limits: SolveLimits, threads: Int, warmStart: WarmStart?, startIsSampled: Bool,
         statistics: inout SolveStatistics, cancel: () -> Bool, iteration: (MasterIteration) -> Void
-    ) -> (outcome: MasterOutcome, plan: SolutionStore, offsets: [Int]) {
+    ) -> (outcome: MasterOutcome, plan: SolutionStore, offsets: [Int], relaxation: CarriedRelaxation?) {
         let problem = InventoryProblem(model: model, threads: threads)
         MemoryTrace.mark("solver stores allocated")
         var start = [Double](repeating: 0, count: problem.resourceCount)
+        var carried = false
         if let warm = warmStart {
             if warm.prices.storage.count == model.nodeCount && warm.prices.service.count == model.speedCount {
                 start = warm.prices.flattened
             }
             if let plan = warm.plan { problem.warmStart(from: plan) }
+            if let relaxation = warm.relaxation, relaxation.prices == start, relaxation.digest == model.scenario.limitsFreeDigest {
+                carried = problem.carry(relaxation)
+            }
         }
         var options = MasterOptions(
             method: method, gap: limits.gap, maxIterations: max(1, limits.maxIterations), timeLimit: limits.timeLimit,
@@ -168,6 +188,7 @@ public struct Solver: Sendable {
             options.closeEnoughToRepair = Self.sampledStartCloseEnoughToRepair
             options.targetAboveBound = Self.sampledStartTargetAboveBound
         }
+        options.firstStepMovesOnlyFarOff = carried
         let outcome = LagrangianMaster.run(problem: problem, start: start, options: options, cancel: cancel, onIteration: iteration)
         MemoryTrace.mark("master done")
         statistics.subproblemsSolved = problem.subproblemsSolved
@@ -183,7 +204,8 @@ public struct Solver: Sendable {
                 contents: .planOnly)
             plan.copy(from: problem.current)
         }
-        return (outcome, plan, problem.offsets)
+        let relaxation = pricesOnly ? nil : problem.bestRelaxation(prices: outcome.bestPrices)
+        return (outcome, plan, problem.offsets, relaxation)
     }
 
     /// Constraints a plan's use breaks, relative tolerance 1e-6: the repair fills a capacity to within

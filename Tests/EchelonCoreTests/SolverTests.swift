@@ -244,6 +244,51 @@ func separableInstanceMatchesExactSolution(method: MasterMethod) {
     #expect(snapshots.last?.bestPrimal.isFinite == true)
 }
 
+/// A what-if that changes only limits leaves every subproblem as it was, so the warm solve's first
+/// relaxation is the last solve's at its best dual prices, carried over unsolved: its dual value is the
+/// cold solve's bound moved by exactly the price times the change of each limit (the relaxation's
+/// `−Σ price · limit` term). After a demand change nothing is carried and every product is solved again.
+@Test func aLimitOnlyWhatIfCarriesTheLastRelaxation() throws {
+    let scenario = TestScenarios.network(products: 60, seed: 9, storageScale: 0.4, targets: [0.3, 0.75, 0.85])
+    // A tight gap, so that the prices move off zero.
+    let limits = SolveLimits(gap: 1e-4, maxIterations: 60, threads: 2)
+    let cold = Solver().solve(scenario: scenario, limits: limits)
+    #expect(cold.relaxation != nil)
+    // The node whose outbound flow is dearest has its outbound capacity cut, and the dearest speed's
+    // target is lowered a point.
+    let node = scenario.nodes.indices.max { cold.nodes[$0].outboundPrice < cold.nodes[$1].outboundPrice }!
+    let speed = scenario.speeds.indices.max { cold.speeds[$0].price < cold.speeds[$1].price }!
+    #expect(cold.nodes[node].outboundPrice > 0 && cold.speeds[speed].price > 0)
+    let outbound = 0.8 * scenario.nodes[node].outboundCapacity
+    let target = scenario.speeds[speed].targetFillRate - 0.01
+    let changed = try scenario.applying([
+        .setCapacity(node: node, storage: nil, outbound: outbound, inbound: nil),
+        .setSpeedService(speed: speed, targetFillRate: target, missPenalty: nil),
+    ])
+    #expect(changed.limitsFreeDigest == scenario.limitsFreeDigest)
+    var first = limits
+    first.maxIterations = 1
+    var statistics = SolveStatistics()
+    var snapshots: [SolverSnapshot] = []
+    _ = Solver().solve(
+        model: PlanningModel(scenario: changed), limits: first, warmStart: WarmStart(cold), statistics: &statistics
+    ) { snapshots.append($0) }
+    #expect(statistics.subproblemsSolved == 0)
+    // The service limit is the misses allowed, (1 − target) × the speed's demand.
+    let speedDemand = PlanningModel(scenario: scenario).speedDemand[speed]
+    let expected = cold.dualBound
+        - cold.nodes[node].outboundPrice * (outbound - scenario.nodes[node].outboundCapacity)
+        - cold.speeds[speed].price * (scenario.speeds[speed].targetFillRate - target) * speedDemand
+    let value = try #require(snapshots.first?.dualBound)
+    #expect(abs(value - expected) <= 1e-9 * abs(expected), "carried \(value), expected \(expected)")
+
+    let surge = try scenario.applying([.scaleDemand(scope: .all, factor: 1.1)])
+    #expect(surge.limitsFreeDigest != scenario.limitsFreeDigest)
+    var surgeStatistics = SolveStatistics()
+    _ = Solver().solve(model: PlanningModel(scenario: surge), limits: first, warmStart: WarmStart(cold), statistics: &surgeStatistics)
+    #expect(surgeStatistics.subproblemsSolved == scenario.products.count)
+}
+
 /// The final evaluation counts each chunk's stocked positions first and writes its rows in place: the
 /// plan's rows are exactly the store's positive base stocks, in product and node order, the same for any
 /// number of threads, and unchosen vendors fall back to each product's first.
