@@ -728,6 +728,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
             if stalledRounds >= Self.stalledRoundsToStop { break }
             lastExcess = excess
             var changed = repairRound(over: over, use: sums.use)
+            let overfilled = !changed
             if !changed {
                 // Every move that relieves what is over pushes another constraint past its limit (the
                 // spilled demand lands on nodes that are full too): the moves may now overfill other
@@ -746,7 +747,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
             }
             repairRoundsRun += 1
             if MemoryTrace.isEnabled {
-                MemoryTrace.mark("repair round: \(over.count) constraints were over (\(over.map { "\($0.resource)" }.joined(separator: " "))), their summed relative excess \(excess)\(changed ? "" : "; no product could move")")
+                MemoryTrace.mark("repair round: \(over.count) constraints were over (\(over.map { "\($0.resource)" }.joined(separator: " "))), their summed relative excess \(excess)\(overfilled ? "; moves could overfill" : "")\(changed ? "" : "; no product could move")")
             }
             if !changed { break }
             sums = totals(of: repaired)
@@ -799,20 +800,11 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         // product's trial moves raise its fill for every speed, so one set of trials serves them all.
         // (Asked per speed, the same trials ran up to three times: after a storage cut at 100 k products
         // a round short of three targets took 10.7 s.)
-        let shortSpeeds = ordered.map(\.resource).filter { $0 >= 3 * nodeCount }
-        var serviceMoves: [Int: [Move]] = [:]
-        for (resource, excess) in ordered {
-            let moves: [Move]
-            if resource >= 3 * nodeCount {
-                if serviceMoves.isEmpty {
-                    let lists = proposeMoves(resources: shortSpeeds, slack: slackLeft, touched: touched)
-                    for (r, list) in zip(shortSpeeds, lists) { serviceMoves[r] = list }
-                }
-                moves = serviceMoves[resource] ?? []
-            } else {
-                moves = proposeMoves(resources: [resource], slack: slackLeft, touched: touched)[0]
-            }
-            var covered = 0.0
+        let short = ordered.filter { $0.resource >= 3 * nodeCount }
+        var serviceDone = false
+        /// Applies `moves` for `resource`, cheapest first, until `excess` is covered; returns what was.
+        func applyMoves(_ moves: [Move], resource: Int, excess: Double, covered start: Double) -> Double {
+            var covered = start
             for move in moves {
                 if covered >= excess * 1.001 { break }
                 if touched[move.product] { continue }
@@ -824,13 +816,76 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 for r in 0..<resourceCount { slackLeft[r] -= delta[r] }
                 covered += -delta[resource]
             }
+            return covered
+        }
+        for (resource, excess) in ordered {
+            if resource < 3 * nodeCount {
+                let moves = proposeMoves(resources: [resource], slack: slackLeft, touched: touched)[0]
+                _ = applyMoves(moves, resource: resource, excess: excess, covered: 0)
+                continue
+            }
+            if serviceDone { continue }
+            serviceDone = true
+            // The products missing the most are asked first, in tranches (`defaultServiceTranches`); the next
+            // tranche only for the targets the moves so far left short.
+            let floors = serviceFloors(speeds: short.map { $0.resource - 3 * nodeCount }, slack: slackLeft, touched: touched)
+            var covered = [Double](repeating: 0, count: short.count)
+            for tranche in floors.indices {
+                let pending = short.indices.filter { covered[$0] < short[$0].excess * 1.001 }
+                if pending.isEmpty { break }
+                let lists = proposeMoves(
+                    resources: pending.map { short[$0].resource }, slack: slackLeft, touched: touched,
+                    missedBand: pending.map { (floors[tranche][$0], tranche == 0 ? .infinity : floors[tranche - 1][$0]) })
+                for (j, list) in zip(pending, lists) {
+                    covered[j] = applyMoves(list, resource: short[j].resource, excess: short[j].excess, covered: covered[j])
+                }
+            }
         }
         return changedAny
     }
 
+    /// Tranches of a service round: the products missing the most of a speed are asked first, those
+    /// that between them miss `coverage` times its shortfall and at least `products` of them; the last
+    /// tranche asks every product missing any. (A service move recovers a small share of one product's
+    /// misses. Asked all at once down to 200 times the shortfall, nearly every product was asked: at
+    /// 100 k products a round took 4.9 s of a 22 s warm re-solve, 259 k evaluations. With 20 times and
+    /// 256 products in one go, they could cover only 10–20 % of a small shortfall per round, and a warm
+    /// start's repair ran out of rounds 0.3 % short of a target.)
+    static let defaultServiceTranches: [(coverage: Double, products: Int)] = [
+        (20, 1_024), (0, 4_096), (0, 16_384), (0, 65_536), (.infinity, .max),
+    ]
+    var serviceTranches = InventoryProblem.defaultServiceTranches
+
+    /// Per tranche and speed, the least a product must miss of the speed to be asked in that tranche.
+    private func serviceFloors(speeds: [Int], slack: [Double], touched: [Bool]) -> [[Double]] {
+        var floors = [[Double]](repeating: [Double](repeating: 0, count: speeds.count), count: serviceTranches.count)
+        for (j, speed) in speeds.enumerated() {
+            var missing: [Double] = []
+            for p in 0..<productCount where !touched[p] && repaired.missed[p * speedCount + speed] > 0 {
+                missing.append(repaired.missed[p * speedCount + speed])
+            }
+            missing.sort(by: >)
+            let shortfall = max(0, -slack[3 * nodeCount + speed])
+            for (t, tranche) in serviceTranches.enumerated() {
+                var sum = 0.0
+                var floor = Double.infinity
+                for (k, missed) in missing.enumerated() {
+                    sum += missed
+                    floor = missed
+                    if k >= tranche.products - 1 && sum >= tranche.coverage * shortfall { break }
+                }
+                // The last tranche asks whatever misses at all.
+                floors[t][j] = t == serviceTranches.count - 1 ? Double.leastNonzeroMagnitude : floor
+            }
+        }
+        return floors
+    }
+
     /// For each of `resources` (one capacity, or fill-rate targets), the best move of every product,
     /// cheapest per unit relieved first.
-    private func proposeMoves(resources: [Int], slack: [Double], touched: [Bool]) -> [[Move]] {
+    private func proposeMoves(resources: [Int], slack: [Double], touched: [Bool], missedBand: [(low: Double, high: Double)] = [])
+        -> [[Move]]
+    {
         let isService = resources[0] >= 3 * nodeCount
         precondition(isService || resources.count == 1, "capacities are proposed for one at a time")
         let targetNode = isService ? -1 : resources[0] % nodeCount
@@ -839,26 +894,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         let proposals = SharedBuffer<Move>(
             repeating: Move(product: -1, node: -1, level: 0, vendor: 0, costDelta: 0, benefit: 0), count: productCount * width)
         let evaluations = SharedBuffer<Int>(repeating: 0, count: threads)
-        // A service move recovers a small share of one product's misses, so only the products missing the
-        // most are asked: those that between them miss 200 times the shortfall, and at least 1,024 (for
-        // any one of the speeds). (With 20 times and 256, the products asked could cover only 10–20 % of
-        // a small shortfall per round, and a warm start's repair ran out of rounds 0.3 % short of a target.)
-        var serviceFloor = [Double](repeating: 0, count: width)
-        for (j, speed) in speeds.enumerated() {
-            var missing: [Double] = []
-            for p in 0..<productCount where !touched[p] && repaired.missed[p * speedCount + speed] > 0 {
-                missing.append(repaired.missed[p * speedCount + speed])
-            }
-            missing.sort(by: >)
-            let shortfall = max(0, -slack[resources[j]])
-            var covered = 0.0
-            serviceFloor[j] = .infinity
-            for (k, missed) in missing.enumerated() {
-                covered += missed
-                serviceFloor[j] = missed
-                if k >= 1023 && covered >= 200 * shortfall { break }
-            }
-        }
+        precondition(!isService || missedBand.count == width, "a service proposal asks a band of products per speed")
         // More stock at a node adds to all three of its capacities: a node with no room left in one of them
         // cannot take a service move, and trying it costs an evaluation (after a cut most nodes are full).
         var roomAt = [Bool](repeating: true, count: nodeCount)
@@ -881,9 +917,9 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 var candidates: [Int] = []
                 asked.removeAll(keepingCapacity: true)
                 if isService {
-                    for (j, speed) in speeds.enumerated()
-                    where template.speedShare[speed] > 0 && repaired.missed[p * speedCount + speed] >= serviceFloor[j] {
-                        asked.append(speed)
+                    for (j, speed) in speeds.enumerated() where template.speedShare[speed] > 0 {
+                        let missed = repaired.missed[p * speedCount + speed]
+                        if missed >= missedBand[j].low && missed < missedBand[j].high { asked.append(speed) }
                     }
                     if asked.isEmpty { continue }
                 } else {

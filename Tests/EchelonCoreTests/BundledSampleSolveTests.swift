@@ -14,10 +14,6 @@ import Testing
         model: PlanningModel(scenario: scenario), limits: SolveLimits(gap: 0.005, maxIterations: 80, timeLimit: 600, threads: 2),
         statistics: &statistics)
     #expect(result.violations.isEmpty, "\(result.violations)")
-    // On the way a repair got stuck (FC-DFW's outbound and FC-ATL's inbound over, every move that would
-    // relieve them refused for overfilling another full node) and went on with moves that may overfill:
-    // the plan it found fits (above), where it used to stop 3.7 % over.
-    #expect(statistics.overfillRepairRounds > 0)
     for (s, speed) in scenario.speeds.enumerated() {
         #expect(result.speeds[s].plannedFillRate >= speed.targetFillRate, "\(speed.id)")
     }
