@@ -728,8 +728,12 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
             if stalledRounds >= Self.stalledRoundsToStop { break }
             lastExcess = excess
             var changed = repairRound(over: over, use: sums.use)
-            let overfilled = !changed
-            if !changed {
+            // A round cut short by the deadline moved nothing because it asked no one, not because no move
+            // fitted. (At 1 M products under a time limit that read as stuck, and the overfilling round's
+            // backup, 0.75 GB, was allocated for nothing: peak 2.96 GB.)
+            let outOfTime = DispatchTime.now().uptimeNanoseconds >= deadline
+            let overfilled = !changed && !outOfTime
+            if overfilled {
                 // Every move that relieves what is over pushes another constraint past its limit (the
                 // spilled demand lands on nodes that are full too): the moves may now overfill other
                 // capacities, which the next rounds relieve in turn. (Bundled sample, cold, 0.5 % gap:
