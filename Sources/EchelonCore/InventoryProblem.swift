@@ -824,13 +824,21 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         }
         for (resource, excess) in ordered {
             if resource < 3 * nodeCount {
-                let moves = proposeMoves(resources: [resource], slack: slackLeft, touched: touched)[0]
-                _ = applyMoves(moves, resource: resource, excess: excess, covered: 0)
+                // The products using the most of the capacity are asked first, in tranches, as for a
+                // fill-rate target below.
+                let floors = capacityFloors(resource: resource, excess: excess, touched: touched)
+                var covered = 0.0
+                for tranche in floors.indices where covered < excess * 1.001 {
+                    let moves = proposeMoves(
+                        resources: [resource], slack: slackLeft, touched: touched,
+                        useBand: (floors[tranche], tranche == 0 ? .infinity : floors[tranche - 1]))[0]
+                    covered = applyMoves(moves, resource: resource, excess: excess, covered: covered)
+                }
                 continue
             }
             if serviceDone { continue }
             serviceDone = true
-            // The products missing the most are asked first, in tranches (`defaultServiceTranches`); the next
+            // The products missing the most are asked first, in tranches (`defaultRepairTranches`); the next
             // tranche only for the targets the moves so far left short.
             let floors = serviceFloors(speeds: short.map { $0.resource - 3 * nodeCount }, slack: slackLeft, touched: touched)
             var covered = [Double](repeating: 0, count: short.count)
@@ -848,21 +856,65 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         return changedAny
     }
 
-    /// Tranches of a service round: the products missing the most of a speed are asked first, those
-    /// that between them miss `coverage` times its shortfall and at least `products` of them; the last
-    /// tranche asks every product missing any. (A service move recovers a small share of one product's
+    /// Tranches of a repair round. For a fill-rate target: the products missing the most of a speed are
+    /// asked first, those that between them miss `coverage` times its shortfall and at least `products`
+    /// of them; the last tranche asks every product missing any. Capacity rounds use the counts (see
+    /// `capacityTrancheCoverage`). (A service move recovers a small share of one product's
     /// misses. Asked all at once down to 200 times the shortfall, nearly every product was asked: at
     /// 100 k products a round took 4.9 s of a 22 s warm re-solve, 259 k evaluations. With 20 times and
     /// 256 products in one go, they could cover only 10–20 % of a small shortfall per round, and a warm
     /// start's repair ran out of rounds 0.3 % short of a target.)
-    static let defaultServiceTranches: [(coverage: Double, products: Int)] = [
+    static let defaultRepairTranches: [(coverage: Double, products: Int)] = [
         (20, 1_024), (0, 4_096), (0, 16_384), (0, 65_536), (.infinity, .max),
     ]
-    var serviceTranches = InventoryProblem.defaultServiceTranches
+    var repairTranches = InventoryProblem.defaultRepairTranches
+
+    /// Tranches of a capacity's round: the products using the most of it first, those that between them
+    /// use `capacityTrancheCoverage` times its excess (a move lowers a base stock by 5 %, so it frees
+    /// about 5 % of the product's use) and at least the first tranche's count of products, then the
+    /// later tranches' counts, then every product using any.
+    static let capacityTrancheCoverage = 40.0
+
+    /// Per tranche, the least a product must use of capacity `resource` to be asked in that tranche.
+    private func capacityFloors(resource: Int, excess: Double, touched: [Bool]) -> [Double] {
+        var using: [Double] = []
+        for p in 0..<productCount where !touched[p] {
+            let use = productUse(of: p, resource: resource, in: repaired)
+            if use > 0 { using.append(use) }
+        }
+        using.sort(by: >)
+        var floors = [Double](repeating: 0, count: repairTranches.count)
+        for (t, tranche) in repairTranches.enumerated() {
+            if t == repairTranches.count - 1 {
+                floors[t] = Double.leastNonzeroMagnitude
+                continue
+            }
+            let coverage = t == 0 ? Self.capacityTrancheCoverage * excess : 0
+            var sum = 0.0
+            var floor = Double.infinity
+            for (k, use) in using.enumerated() {
+                sum += use
+                floor = use
+                if k >= tranche.products - 1 && sum >= coverage { break }
+            }
+            floors[t] = floor
+        }
+        return floors
+    }
+
+    /// Product p's use of capacity `resource` (storage, outbound or inbound at one node) in `store`.
+    private func productUse(of p: Int, resource: Int, in store: SolutionStore) -> Double {
+        let template = model.templates[Int(model.templateOfProduct[p])]
+        let node = resource % nodeCount
+        let use = resource < nodeCount ? store.storageUse : resource < 2 * nodeCount ? store.outboundUse : store.inboundUse
+        var total = 0.0
+        for i in 0..<template.nodeCount where Int(template.nodes[i]) == node { total += use[offsets[p] + i] }
+        return total
+    }
 
     /// Per tranche and speed, the least a product must miss of the speed to be asked in that tranche.
     private func serviceFloors(speeds: [Int], slack: [Double], touched: [Bool]) -> [[Double]] {
-        var floors = [[Double]](repeating: [Double](repeating: 0, count: speeds.count), count: serviceTranches.count)
+        var floors = [[Double]](repeating: [Double](repeating: 0, count: speeds.count), count: repairTranches.count)
         for (j, speed) in speeds.enumerated() {
             var missing: [Double] = []
             for p in 0..<productCount where !touched[p] && repaired.missed[p * speedCount + speed] > 0 {
@@ -870,7 +922,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
             }
             missing.sort(by: >)
             let shortfall = max(0, -slack[3 * nodeCount + speed])
-            for (t, tranche) in serviceTranches.enumerated() {
+            for (t, tranche) in repairTranches.enumerated() {
                 var sum = 0.0
                 var floor = Double.infinity
                 for (k, missed) in missing.enumerated() {
@@ -879,7 +931,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                     if k >= tranche.products - 1 && sum >= tranche.coverage * shortfall { break }
                 }
                 // The last tranche asks whatever misses at all.
-                floors[t][j] = t == serviceTranches.count - 1 ? Double.leastNonzeroMagnitude : floor
+                floors[t][j] = t == repairTranches.count - 1 ? Double.leastNonzeroMagnitude : floor
             }
         }
         return floors
@@ -887,9 +939,10 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
 
     /// For each of `resources` (one capacity, or fill-rate targets), the best move of every product,
     /// cheapest per unit relieved first.
-    private func proposeMoves(resources: [Int], slack: [Double], touched: [Bool], missedBand: [(low: Double, high: Double)] = [])
-        -> [[Move]]
-    {
+    private func proposeMoves(
+        resources: [Int], slack: [Double], touched: [Bool], missedBand: [(low: Double, high: Double)] = [],
+        useBand: (low: Double, high: Double) = (0, .infinity)
+    ) -> [[Move]] {
         let isService = resources[0] >= 3 * nodeCount
         precondition(isService || resources.count == 1, "capacities are proposed for one at a time")
         let targetNode = isService ? -1 : resources[0] % nodeCount
@@ -927,6 +980,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                     }
                     if asked.isEmpty { continue }
                 } else {
+                    let use = productUse(of: p, resource: resources[0], in: repaired)
+                    if !(use >= useBand.low && use < useBand.high) { continue }
                     for i in 0..<template.nodeCount where Int(template.nodes[i]) == targetNode && repaired.stocks[offset + i] > 0 {
                         candidates.append(i)
                     }
