@@ -39,6 +39,9 @@ public struct CarriedRelaxation: Sendable {
     let stocks: [Int32]
     let vendors: [Int32]
     let exact: Bool
+    /// Per product, by how much its priced cost there is to be counted below its plan's (`InventoryProblem.boundSlack`);
+    /// empty when no product was kept unsolved.
+    let boundSlack: [Double]
     let digest: Int
 }
 
@@ -70,6 +73,9 @@ public struct Solver: Sendable {
     /// to a gap of 0.42 %; at 5 % the solve took two more relaxations. On a cold start from zero prices,
     /// repairs from 10 % failed and took the bundled sample from 4.9 to 8.6 s.)
     static let sampledStartCloseEnoughToRepair = 0.1
+    /// The products kept unsolved while capacity prices only rose may understate a relaxation's value by
+    /// this share of the gap asked for (`InventoryProblem.raisedKeepShare`).
+    static let raisedKeepShareOfGap = 0.05
     /// `MasterOptions.targetAboveBound` from a sample's prices.
     static let sampledStartTargetAboveBound = 0.0005
 
@@ -168,6 +174,7 @@ public struct Solver: Sendable {
         statistics: inout SolveStatistics, cancel: () -> Bool, iteration: (MasterIteration) -> Void
     ) -> (outcome: MasterOutcome, plan: SolutionStore, offsets: [Int], relaxation: CarriedRelaxation?) {
         let problem = InventoryProblem(model: model, threads: threads)
+        problem.raisedKeepShare = Self.raisedKeepShareOfGap * limits.gap
         MemoryTrace.mark("solver stores allocated")
         var start = [Double](repeating: 0, count: problem.resourceCount)
         var carried = false

@@ -249,6 +249,32 @@ func separableInstanceMatchesExactSolution(method: MasterMethod) {
     #expect(abs(inTranches.cost - atOnce.cost) <= 1e-3 * atOnce.cost)
 }
 
+/// Products kept unsolved while only capacity prices rose count their old minima, each a lower bound of
+/// its new one: the relaxation's value stays at or below the one re-solving every product, by no more
+/// than the share allowed of its cost, and fewer subproblems are solved.
+@Test func productsKeptWhileRaisedKeepTheRelaxationABound() {
+    let scenario = TestScenarios.network(products: 60, seed: 9)
+    let share = 0.01
+    func relaxTwice(keepShare: Double) -> (first: Relaxation, second: Relaxation, solved: Int) {
+        let problem = InventoryProblem(model: PlanningModel(scenario: scenario), threads: 1)
+        problem.raisedKeepShare = keepShare
+        var prices = [Double](repeating: 0, count: problem.limits.count)
+        let first = problem.relax(prices: prices)
+        let solvedFirst = problem.subproblemsSolved
+        // Raise the storage price of the node storing most, by enough to move some products' stock there.
+        let node = (0..<problem.nodeCount).max { first.use[$0] < first.use[$1] }!
+        prices[node] = 0.02 * first.cost / first.use[node]
+        let second = problem.relax(prices: prices)
+        return (first, second, problem.subproblemsSolved - solvedFirst)
+    }
+    let everyProduct = relaxTwice(keepShare: 0)
+    let kept = relaxTwice(keepShare: share)
+    #expect(kept.first.pricedValue == everyProduct.first.pricedValue)
+    #expect(kept.solved < everyProduct.solved, "\(kept.solved) of \(everyProduct.solved) re-solved")
+    #expect(kept.second.pricedValue <= everyProduct.second.pricedValue * (1 + 1e-12))
+    #expect(kept.second.pricedValue >= everyProduct.second.pricedValue - share * abs(kept.first.cost) - 1e-9)
+}
+
 /// The repair's invariant: no capacity within its limit before the repair exceeds it after. (It used to
 /// apply every proposal that fitted the slack on its own, so a round's moves together could overfill a
 /// capacity; this small instance does not trigger that, the bundled sample did.)
