@@ -8,12 +8,7 @@ import Testing
 /// nothing can move until moves may overfill. The repair then either fits everything, or, if it fails,
 /// restores the plan from before the overfilling round: no capacity that fitted is left over.
 @Test func aStuckRepairMayOverfillAndRestoresThePlanIfItStillFails() throws {
-    var base = TestScenarios.network(products: 60, seed: 9, targets: [0, 0, 0])
-    for n in base.nodes.indices {
-        base.nodes[n].storageCapacity = .infinity
-        base.nodes[n].outboundCapacity = .infinity
-        base.nodes[n].inboundCapacity = .infinity
-    }
+    let base = TestScenarios.unconstrainedNetwork(products: 60, seed: 9)
     let unpriced = InventoryProblem(model: PlanningModel(scenario: base), threads: 1)
     let zero = [Double](repeating: 0, count: unpriced.limits.count)
     let use = unpriced.relax(prices: zero).use

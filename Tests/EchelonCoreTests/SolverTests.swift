@@ -166,20 +166,10 @@ func separableInstanceMatchesExactSolution(method: MasterMethod) {
 /// three evaluations a product a round. (Asked target by target, the same trials ran once per short
 /// speed; after a storage cut at 100 k products such a round took 10.7 s.)
 @Test func serviceRepairAsksEachProductOnceARound() {
-    var scenario = TestScenarios.network(products: 60, seed: 9, targets: [0, 0, 0])
-    for n in scenario.nodes.indices {
-        scenario.nodes[n].storageCapacity = .infinity
-        scenario.nodes[n].outboundCapacity = .infinity
-        scenario.nodes[n].inboundCapacity = .infinity
-    }
     // Targets that allow 99.5 % of the misses the zero-price relaxation has: a few products' moves cover
     // each shortfall, and asked target by target, every other product was asked again for the next
     // (412 evaluations in the one round, against 180).
-    let unpriced = InventoryProblem(model: PlanningModel(scenario: scenario), threads: 1)
-    let misses = unpriced.relax(prices: [Double](repeating: 0, count: unpriced.limits.count)).use.suffix(scenario.speeds.count)
-    for (s, missed) in zip(scenario.speeds.indices, misses) {
-        scenario.speeds[s].targetFillRate = 1 - 0.995 * missed / unpriced.model.speedDemand[s]
-    }
+    let scenario = TestScenarios.networkJustShortOfTargets(products: 60, seed: 9)
     let problem = InventoryProblem(model: PlanningModel(scenario: scenario), threads: 1)
     let relaxation = problem.relax(prices: [Double](repeating: 0, count: problem.limits.count))
     let services = (3 * problem.nodeCount)..<problem.limits.count
@@ -194,17 +184,7 @@ func separableInstanceMatchesExactSolution(method: MasterMethod) {
 /// meets every target with fewer trial evaluations than asking every product at once, at nearly the
 /// same cost.
 @Test func serviceRepairAsksTheProductsMissingMostFirst() {
-    var scenario = TestScenarios.network(products: 60, seed: 9, targets: [0, 0, 0])
-    for n in scenario.nodes.indices {
-        scenario.nodes[n].storageCapacity = .infinity
-        scenario.nodes[n].outboundCapacity = .infinity
-        scenario.nodes[n].inboundCapacity = .infinity
-    }
-    let unpriced = InventoryProblem(model: PlanningModel(scenario: scenario), threads: 1)
-    let misses = unpriced.relax(prices: [Double](repeating: 0, count: unpriced.limits.count)).use.suffix(scenario.speeds.count)
-    for (s, missed) in zip(scenario.speeds.indices, misses) {
-        scenario.speeds[s].targetFillRate = 1 - 0.995 * missed / unpriced.model.speedDemand[s]
-    }
+    let scenario = TestScenarios.networkJustShortOfTargets(products: 60, seed: 9)
     func repaired(tranches: [(coverage: Double, products: Int)]) -> (cost: Double, evaluations: Int, fits: Bool) {
         let problem = InventoryProblem(model: PlanningModel(scenario: scenario), threads: 1)
         problem.repairTranches = tranches
@@ -224,12 +204,7 @@ func separableInstanceMatchesExactSolution(method: MasterMethod) {
 /// the repair fits it with fewer trial evaluations than asking every product stocking the node, at
 /// nearly the same cost.
 @Test func capacityRepairAsksTheProductsUsingMostFirst() throws {
-    var scenario = TestScenarios.network(products: 60, seed: 9, targets: [0, 0, 0])
-    for n in scenario.nodes.indices {
-        scenario.nodes[n].storageCapacity = .infinity
-        scenario.nodes[n].outboundCapacity = .infinity
-        scenario.nodes[n].inboundCapacity = .infinity
-    }
+    var scenario = TestScenarios.unconstrainedNetwork(products: 60, seed: 9)
     let unpriced = InventoryProblem(model: PlanningModel(scenario: scenario), threads: 1)
     let use = unpriced.relax(prices: [Double](repeating: 0, count: unpriced.limits.count)).use
     let node = try #require(scenario.nodes.firstIndex { $0.id == "FC-2" })

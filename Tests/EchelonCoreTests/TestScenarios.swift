@@ -2,6 +2,7 @@
 
 import EchelonModel
 import Foundation
+@testable import EchelonCore
 
 /// A deterministic generator (SplitMix64) so test scenarios are the same on every run.
 struct TestRandom {
@@ -159,5 +160,28 @@ enum TestScenarios {
             speeds: speeds, nodes: nodes, vendors: vendors, lanes: lanes, regions: regions, options: options,
             profiles: profiles, arrivalCurve: curve, categories: ["home", "toys"], products: products,
             productVendors: productVendors)
+    }
+
+    /// `network` without targets or capacities, for the repair tests to constrain.
+    static func unconstrainedNetwork(products productCount: Int, seed: UInt64) -> Scenario {
+        var scenario = network(products: productCount, seed: seed, targets: [0, 0, 0])
+        for n in scenario.nodes.indices {
+            scenario.nodes[n].storageCapacity = .infinity
+            scenario.nodes[n].outboundCapacity = .infinity
+            scenario.nodes[n].inboundCapacity = .infinity
+        }
+        return scenario
+    }
+
+    /// `unconstrainedNetwork` with fill-rate targets that allow 99.5 % of the misses its zero-price
+    /// relaxation has: every target a little short.
+    static func networkJustShortOfTargets(products productCount: Int, seed: UInt64) -> Scenario {
+        var scenario = unconstrainedNetwork(products: productCount, seed: seed)
+        let unpriced = InventoryProblem(model: PlanningModel(scenario: scenario), threads: 1)
+        let misses = unpriced.relax(prices: [Double](repeating: 0, count: unpriced.limits.count)).use.suffix(scenario.speeds.count)
+        for (s, missed) in zip(scenario.speeds.indices, misses) {
+            scenario.speeds[s].targetFillRate = 1 - 0.995 * missed / unpriced.model.speedDemand[s]
+        }
+        return scenario
     }
 }
