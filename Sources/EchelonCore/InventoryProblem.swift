@@ -190,7 +190,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     /// kept unsolved while only the prices of capacities its plan uses rose, it counts its plan at the
     /// prices it was solved at, its minimum there and a lower bound of its minimum since.
     let boundSlack: SharedBuffer<Double>
-    private var lastRelaxationCost = 0.0
+    /// The last relaxation's use per constraint and cost (`productsKeptWhileRaised`).
+    private var lastRelaxationTotals: (use: [Double], cost: Double) = ([], 0)
     /// The relaxation at the best dual value so far (`keepRelaxationAsBestDual`).
     private var bestDualRelaxation: (prices: [Double], stocks: [Int32], vendors: [Int32], exact: Bool, slack: [Double])? = nil
     private let workspaces: [ProductWorkspace]
@@ -578,7 +579,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 lastPrices = flat
                 lastRelaxationExact = relaxation.exact
                 let sums = totals(of: current)
-                lastRelaxationCost = sums.cost
+                lastRelaxationTotals = (sums.use, sums.cost)
                 relaxationViolation = relativeViolation(sums.use)
                 assembledChoice = nil
                 lastRelaxationCarried = true
@@ -591,6 +592,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         // Which nodes' prices moved; a service price touches every product.
         var moved = [Bool](repeating: lastPrices == nil, count: nodeCount)
         var serviceMoved = lastPrices == nil
+        // A fill-rate price that rose raises every plan's priced cost by its misses, as a capacity's does.
+        var serviceOnlyRaised = lastPrices != nil
         // Whether every capacity price that moved went up, and which did: a product whose plan uses none of
         // the raised capacities keeps it (its priced cost is unchanged and every other plan's rose).
         var onlyRaised = lastPrices != nil
@@ -600,15 +603,16 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 moved[n] = last[n] != flat[n] || last[nodeCount + n] != flat[nodeCount + n]
                     || last[2 * nodeCount + n] != flat[2 * nodeCount + n]
             }
-            for s in 0..<speedCount where last[3 * nodeCount + s] != flat[3 * nodeCount + s] { serviceMoved = true }
+            for s in 0..<speedCount where last[3 * nodeCount + s] != flat[3 * nodeCount + s] {
+                serviceMoved = true
+                if flat[3 * nodeCount + s] < last[3 * nodeCount + s] { serviceOnlyRaised = false }
+            }
             for r in 0..<(3 * nodeCount) where flat[r] != last[r] {
                 raised[r] = flat[r] > last[r]
                 if flat[r] < last[r] { onlyRaised = false }
             }
         }
         let firstSolve = lastPrices == nil
-        // A fill-rate price that rose raises every plan's priced cost by its misses, as a capacity's does.
-        let serviceOnlyRaised = lastPrices.map { last in (0..<speedCount).allSatisfy { flat[3 * nodeCount + $0] >= last[3 * nodeCount + $0] } } ?? false
         let keptRaised = onlyRaised && serviceOnlyRaised && raisedKeepShare > 0
             ? productsKeptWhileRaised(prices: flat, raised: raised, moved: moved, serviceMoved: serviceMoved) : []
         let warm = hasCurrent
@@ -675,7 +679,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         hasCurrent = true
         let sums = totals(of: current)
         lastRelaxationExact = sums.exact
-        lastRelaxationCost = sums.cost
+        lastRelaxationTotals = (sums.use, sums.cost)
         relaxationViolation = relativeViolation(sums.use)
         assembledChoice = nil
         let searched = !polish ? "" : skipUnchanged ? " (vendors and suppliers searched where a change touched)" : " (vendors and suppliers searched)"
@@ -703,22 +707,16 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         forEachChunk { _, chunk in
             for p in (chunk * Self.chunkSize)..<min(productCount, (chunk + 1) * Self.chunkSize) {
                 let template = model.templates[Int(model.templateOfProduct[p])]
-                let offset = offsets[p]
                 var total = 0.0
-                var touched = serviceMoved
                 for sp in 0..<speedCount where serviceMoved {
                     let r = 3 * nodeCount + sp
                     total += (flat[r] - last[r]) * current.missed[p * speedCount + sp]
                 }
-                for i in 0..<template.nodeCount {
-                    let n = Int(template.nodes[i])
-                    if moved[n] { touched = true }
-                    if raised[n] { total += (flat[n] - last[n]) * current.storageUse[offset + i] }
-                    if raised[nodeCount + n] { total += (flat[nodeCount + n] - last[nodeCount + n]) * current.outboundUse[offset + i] }
-                    if raised[2 * nodeCount + n] {
-                        total += (flat[2 * nodeCount + n] - last[2 * nodeCount + n]) * current.inboundUse[offset + i]
-                    }
+                forEachRaisedUse(of: p, raised: raised, template: template) { resource, amount in
+                    total += (flat[resource] - last[resource]) * amount
                 }
+                // An untouched product is not solved again anyway (`relax`).
+                let touched = serviceMoved || template.nodes.contains { moved[Int($0)] }
                 if touched && total > 0 { rise[p] = total }
             }
         }
@@ -730,10 +728,9 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         }
         // Ties broken by product, so that the choice does not depend on the thread count.
         candidates.sort { $0.rise != $1.rise ? $0.rise < $1.rise : $0.product < $1.product }
-        var budget = raisedKeepShare * abs(lastRelaxationCost) - slack
+        var budget = raisedKeepShare * abs(lastRelaxationTotals.cost) - slack
         // The use the kept products may hold of each raised capacity, and what they hold.
-        let totalUse = totals(of: current).use
-        var room = (0..<(3 * nodeCount)).map { raised[$0] ? Self.keptUseShare * totalUse[$0] : 0 }
+        var room = (0..<(3 * nodeCount)).map { raised[$0] ? Self.keptUseShare * lastRelaxationTotals.use[$0] : 0 }
         var kept = [Bool](repeating: false, count: productCount)
         var keptCount = 0
         var use: [(resource: Int, amount: Double)] = []
@@ -742,12 +739,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
             let p = candidate.product
             let template = model.templates[Int(model.templateOfProduct[p])]
             use.removeAll(keepingCapacity: true)
-            for i in 0..<template.nodeCount {
-                let n = Int(template.nodes[i])
-                if raised[n] { use.append((n, current.storageUse[offsets[p] + i])) }
-                if raised[nodeCount + n] { use.append((nodeCount + n, current.outboundUse[offsets[p] + i])) }
-                if raised[2 * nodeCount + n] { use.append((2 * nodeCount + n, current.inboundUse[offsets[p] + i])) }
-            }
+            forEachRaisedUse(of: p, raised: raised, template: template) { use.append(($0, $1)) }
             if use.contains(where: { $0.amount > room[$0.resource] }) { continue }
             for (resource, amount) in use { room[resource] -= amount }
             budget -= candidate.rise
@@ -764,16 +756,24 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     /// Whether product p's last relaxation plan uses any of the `raised` capacities (storage, outbound,
     /// inbound by network node).
     private func usesRaised(_ p: Int, raised: [Bool], template: ProductTemplate) -> Bool {
+        var uses = false
+        forEachRaisedUse(of: p, raised: raised, template: template) { _, amount in
+            if amount > 0 { uses = true }
+        }
+        return uses
+    }
+
+    /// Product p's last relaxation plan's use of each `raised` capacity, as (resource, amount): storage,
+    /// outbound, inbound at each of its nodes in turn.
+    @inline(__always)
+    private func forEachRaisedUse(of p: Int, raised: [Bool], template: ProductTemplate, _ body: (_ resource: Int, _ amount: Double) -> Void) {
         let offset = offsets[p]
         for i in 0..<template.nodeCount {
             let n = Int(template.nodes[i])
-            if (raised[n] && current.storageUse[offset + i] > 0) || (raised[nodeCount + n] && current.outboundUse[offset + i] > 0)
-                || (raised[2 * nodeCount + n] && current.inboundUse[offset + i] > 0)
-            {
-                return true
-            }
+            if raised[n] { body(n, current.storageUse[offset + i]) }
+            if raised[nodeCount + n] { body(nodeCount + n, current.outboundUse[offset + i]) }
+            if raised[2 * nodeCount + n] { body(2 * nodeCount + n, current.inboundUse[offset + i]) }
         }
-        return false
     }
 
     /// Product q's base stocks (same template) scaled to product p's demand; a stocked node stays stocked.
