@@ -43,8 +43,8 @@ struct BenchCommand: ParsableCommand {
 
     @Option(
         name: .customLong("sample-from"),
-        help: "Products from which a cold solve starts from the prices of a 2,500-product sample (0: never).")
-    var sampleFrom: Int = 10_000
+        help: "Products from which a cold solve starts from the prices of a sample of them (a third, at most 2,500; 0: never).")
+    var sampleFrom: Int = Solver.defaultSampledStartThreshold
 
     @Option(
         name: .customLong("cut-node"),

@@ -23,7 +23,7 @@ extension Solver {
     func sampledPrices(model: PlanningModel, limits: SolveLimits) -> (prices: Prices, seconds: Double)? {
         let scenario = model.scenario
         let count = scenario.products.count
-        let stride = count / max(1, sampleSize)
+        let stride = count / max(1, min(sampleSize, count / Self.minimumSampleStride))
         guard stride >= 2 else { return nil }
         // Strata: each template's products in order of mean demand, `stride` at a time; the middle one
         // stands for its stratum.

@@ -421,6 +421,22 @@ func separableInstanceMatchesExactSolution(method: MasterMethod) {
     #expect(sampled.gap <= 0.005)
 }
 
+/// A scenario with fewer than three products per asked-for sample product is sampled one product in
+/// three (the bundled sample's 2 500 products, 833; before, a sample as large as the scenario was
+/// refused and the solve started from zero prices): the sample's prices start the solve within 1 % of
+/// the bound a solve from zero prices ends at.
+@Test func aSmallScenarioIsSampledOneProductInThree() {
+    let scenario = TestScenarios.network(products: 600, seed: 3)
+    let limits = SolveLimits(gap: 0.005, maxIterations: 60, threads: 2)
+    let solver = Solver(sampledStartThreshold: 600, sampleSize: 2_500)
+    let sampled = solver.sampledPrices(model: PlanningModel(scenario: scenario), limits: limits)
+    #expect(sampled != nil)
+    let cold = Solver(sampledStartThreshold: .max).solve(scenario: scenario, limits: limits)
+    let warm = solver.solve(scenario: scenario, limits: limits)
+    #expect(abs(warm.history.first!.dualBound - cold.dualBound) <= 0.01 * abs(cold.dualBound))
+    #expect(warm.violations.isEmpty && warm.gap <= 0.005)
+}
+
 /// The relaxation's runs go to whichever worker is free: every index is handed out exactly once, however
 /// many threads ask at once.
 @Test func workQueueHandsOutEveryIndexOnce() {
