@@ -165,6 +165,7 @@ struct BenchCommand: ParsableCommand {
             ("cold_feasible", "\(cold.violations.isEmpty)"),
             ("cold_subproblems", "\(coldStatistics.subproblemsSolved)"),
             ("cold_evaluations", "\(coldStatistics.evaluations)"),
+            ("cold_sample_evaluations", "\(coldStatistics.sampleEvaluations)"),
             ("cold_repair_evaluations", "\(coldStatistics.repairEvaluations)"),
             ("cold_sweeps_per_evaluation", Self.fixed(Double(coldStatistics.sweeps) / Double(max(1, coldStatistics.evaluations)), 2)),
             ("warm_node", scenario.nodes[changedNode].id),

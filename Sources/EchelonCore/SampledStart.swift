@@ -19,8 +19,8 @@ extension Solver {
     static let sampleIterations = 12
 
     /// The prices of a sample's solve, to start the whole scenario from, or nil when the scenario is too
-    /// small to sample (fewer than two products per sampled one). `seconds` is the sample's solve time.
-    func sampledPrices(model: PlanningModel, limits: SolveLimits) -> (prices: Prices, seconds: Double)? {
+    /// small to sample (fewer than two products per sampled one). `seconds` is the sample's solve time, `statistics` its work.
+    func sampledPrices(model: PlanningModel, limits: SolveLimits) -> (prices: Prices, seconds: Double, statistics: SolveStatistics)? {
         let scenario = model.scenario
         let count = scenario.products.count
         let stride = count / max(1, min(sampleSize, count / Self.minimumSampleStride))
@@ -65,9 +65,10 @@ extension Solver {
         solver.sampledStartThreshold = 0
         solver.pricesOnly = true
         let clock = DispatchTime.now().uptimeNanoseconds
-        let result = solver.solve(scenario: sample, limits: sampleLimits)
+        var statistics = SolveStatistics()
+        let result = solver.solve(model: PlanningModel(scenario: sample), limits: sampleLimits, statistics: &statistics)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
         MemoryTrace.mark("sample of \(sampled.count) products solved")
-        return (WarmStart(result).prices, seconds)
+        return (WarmStart(result).prices, seconds, statistics)
     }
 }

@@ -52,6 +52,8 @@ public struct SolveStatistics: Sendable {
     /// Product evaluations (each a λ ↔ A fixed point) and fixed-point sweeps, over the whole solve.
     public var evaluations = 0
     public var sweeps = 0
+    /// Of `evaluations`, those of the sample whose prices started the solve (SampledStart.swift).
+    public var sampleEvaluations = 0
     /// Repair rounds whose moves could overfill other capacities (every other move was refused).
     public var overfillRepairRounds = 0
     public init() {}
@@ -127,6 +129,7 @@ public struct Solver: Sendable {
         // A large cold solve starts from a sample's; its time counts in every second reported.
         var start = warmStart
         var sampleSeconds = 0.0
+        var sampleStatistics = SolveStatistics()
         var startIsSampled = false
         var masterLimits = limits
         if start == nil && sampledStartThreshold > 0 && model.scenario.products.count >= sampledStartThreshold && !cancel(),
@@ -134,6 +137,7 @@ public struct Solver: Sendable {
         {
             start = WarmStart(prices: sampled.prices, plan: nil)
             sampleSeconds = sampled.seconds
+            sampleStatistics = sampled.statistics
             startIsSampled = true
             masterLimits.timeLimit = max(0, limits.timeLimit - sampleSeconds)
         }
@@ -146,6 +150,11 @@ public struct Solver: Sendable {
             history.append(snapshot)
             progress(snapshot)
         }
+        // The sample's work counts in the solve's.
+        statistics.sampleEvaluations = sampleStatistics.evaluations
+        statistics.evaluations += sampleStatistics.evaluations
+        statistics.sweeps += sampleStatistics.sweeps
+        statistics.subproblemsSolved += sampleStatistics.subproblemsSolved
         var outcome = run.outcome
         outcome.seconds += sampleSeconds
         let finalPrices = Prices(flattened: outcome.bestPrices, nodeCount: nodeCount, speedCount: speedCount)
