@@ -41,10 +41,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "How the master moves prices.")
     var method: MasterMethod = .adaptive
 
-    @Option(
-        name: .customLong("sample-from"),
-        help: "Products from which a cold solve starts from the prices of a sample of them (a third, at most 2,500; 0: never).")
-    var sampleFrom: Int = Solver.defaultSampledStartThreshold
+    @OptionGroup var sampledStart: SampledStartOption
 
     @Option(
         name: .customLong("cut-node"),
@@ -83,7 +80,7 @@ struct BenchCommand: ParsableCommand {
             "\(scenario.products.count) products, \(stats.templates) templates; per product \(Self.fixed(stats.nodesPerProduct, 1)) nodes, "
                 + "\(Self.fixed(stats.chainsPerProduct, 1)) chains, \(Self.fixed(stats.positionsPerProduct, 1)) positions\n")
         let limits = SolveLimits(gap: 0.001, maxIterations: 10_000, timeLimit: timeLimit, threads: threads)
-        let solver = Solver(method: method, sampledStartThreshold: sampleFrom)
+        let solver = Solver(method: method, sampledStartThreshold: sampledStart.sampleFrom)
 
         var coldStatistics = SolveStatistics()
         var timeTo1: Double? = nil, timeTo05: Double? = nil, timeTo01: Double? = nil

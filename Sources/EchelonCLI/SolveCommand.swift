@@ -10,6 +10,14 @@ import Darwin
 
 extension MasterMethod: ExpressibleByArgument {}
 
+/// `--sample-from`, shared by `solve` and `bench`.
+struct SampledStartOption: ParsableArguments {
+    @Option(
+        name: .customLong("sample-from"),
+        help: "Products from which a cold solve starts from the prices of a sample of them (a third, at most 2,500; 0: never).")
+    var sampleFrom: Int = Solver.defaultSampledStartThreshold
+}
+
 struct SolveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "solve",
@@ -46,10 +54,7 @@ struct SolveCommand: ParsableCommand {
     @Option(help: "How the master moves prices: adaptive (default: a step per price), subgradient (Polyak steps) or volume.")
     var method: MasterMethod = .adaptive
 
-    @Option(
-        name: .customLong("sample-from"),
-        help: "Products from which a cold solve starts from the prices of a sample of them (a third, at most 2,500; 0: never).")
-    var sampleFrom: Int = Solver.defaultSampledStartThreshold
+    @OptionGroup var sampledStart: SampledStartOption
 
     func validate() throws {
         guard gap >= 0 else { throw ValidationError("--gap must be ≥ 0, got \(gap)") }
@@ -73,7 +78,7 @@ struct SolveCommand: ParsableCommand {
         }
         let interactive = isatty(2) != 0
         let limits = SolveLimits(gap: gap, maxIterations: maxIterations, timeLimit: timeLimit, threads: threads)
-        let result = Solver(method: method, sampledStartThreshold: sampleFrom).solve(scenario: scenario, limits: limits, progress: { snapshot in
+        let result = Solver(method: method, sampledStartThreshold: sampledStart.sampleFrom).solve(scenario: scenario, limits: limits, progress: { snapshot in
             guard interactive else { return }
             ScenarioLocation.printError("\r\u{1B}[K" + Self.progressLine(snapshot))
         })

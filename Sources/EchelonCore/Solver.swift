@@ -82,13 +82,13 @@ public struct Solver: Sendable {
     /// `MasterOptions.targetAboveBound` from a sample's prices.
     static let sampledStartTargetAboveBound = 0.0005
 
-    /// Cold solves of this many products or more start from a sample's prices. On the bundled sample
-    /// (2 500 products) and two generated ones (seeds 2 and 3) a third of the products, solved first,
-    /// took the solve to a 0.5 % gap in 1.56 / 1.98 / 2.32 s against 2.33 / 3.11 / 2.58 s from zero
-    /// prices (1–2 iterations of the whole instead of 7–10); a quarter or a half were slower on some.
+    /// Cold solves of this many products or more start from a sample's prices. On the bundled sample,
+    /// four generated 2 500-product scenarios and a 5 000-product one, a third of the products solved
+    /// first took the solves to a 0.5 % gap in 14.3 s together against 18.1 s from zero prices (1–3
+    /// iterations of the whole instead of 7–15; one of the six slower, 3.57 s against 2.21 s); a sample
+    /// of a quarter or a half was slower on some (docs/benchmarks.md, eleventh session).
     public static let defaultSampledStartThreshold = 2_000
-    /// A sample has at most this share of the products' count in its denominator: one product of every
-    /// `minimumSampleStride`.
+    /// A sample holds at most one product in this many.
     static let minimumSampleStride = 3
 
     public init(
