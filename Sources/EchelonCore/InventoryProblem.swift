@@ -683,7 +683,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         relaxationViolation = relativeViolation(sums.use)
         assembledChoice = nil
         let searched = !polish ? "" : skipUnchanged ? " (vendors and suppliers searched where a change touched)" : " (vendors and suppliers searched)"
-        MemoryTrace.mark("relaxation \(relaxations)\(searched)")
+        if MemoryTrace.isEnabled { MemoryTrace.mark("relaxation \(relaxations)\(searched)\(overTrace(sums.use))") }
         return Relaxation(pricedValue: sums.priced, use: sums.use, cost: sums.cost, exact: sums.exact)
     }
 
@@ -699,7 +699,9 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     /// alone, 2 159 of 2 500 products holding 52 % of FC-EWR's storage, the next relaxation stayed 5.4 %
     /// over and the warm re-solve took an iteration more; capped at 0.25 the 100 k warm re-solve took
     /// 351 301 evaluations, 465 242 at 0.1, 345 849 uncapped, 671 445 keeping none.)
-    static let keptUseShare = 0.25
+    /// (A cold solve's; a re-solve from a plan keeps more, `Solver.warmKeptUseShare`.)
+    static let defaultKeptUseShare = 0.25
+    var keptUseShare = InventoryProblem.defaultKeptUseShare
 
     private func productsKeptWhileRaised(prices flat: [Double], raised: [Bool], moved: [Bool], serviceMoved: Bool) -> [Bool] {
         guard let last = lastPrices else { return [] }
@@ -730,7 +732,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         candidates.sort { $0.rise != $1.rise ? $0.rise < $1.rise : $0.product < $1.product }
         var budget = raisedKeepShare * abs(lastRelaxationTotals.cost) - slack
         // The use the kept products may hold of each raised capacity, and what they hold.
-        var room = (0..<(3 * nodeCount)).map { raised[$0] ? Self.keptUseShare * lastRelaxationTotals.use[$0] : 0 }
+        var room = (0..<(3 * nodeCount)).map { raised[$0] ? keptUseShare * lastRelaxationTotals.use[$0] : 0 }
         var kept = [Bool](repeating: false, count: productCount)
         var keptCount = 0
         var use: [(resource: Int, amount: Double)] = []

@@ -114,6 +114,10 @@ public struct MasterOptions: Sendable {
     /// (By concavity the dual value at the average is at least the average of theirs.)
     public var pricesOnly = false
     public var averagedIterations = 4
+    /// A prices-only run returns each price's highest over those iterations instead of their average:
+    /// a price set too high leaves its capacity partly unused, which costs the whole a little, where one
+    /// set too low overfills it, and repairing that costs more than a relaxation (SampledStart.swift).
+    public var pricesTakeHighest = false
     /// Before the first feasible plan the Polyak step aims this fraction above the best dual value. From
     /// zero prices 0.2 %; from prices already near the optimum (a sample's) the bound is within a few
     /// hundredths of a percent of the plan the solve ends with, and a step aimed 0.2 % above overshoots:
@@ -483,7 +487,11 @@ public enum LagrangianMaster {
             }
         }
         if options.pricesOnly && !recentPoints.isEmpty {
-            bestScaled = (0..<count).map { i in recentPoints.reduce(0) { $0 + $1[i] } / Double(recentPoints.count) }
+            bestScaled = (0..<count).map { i in
+                options.pricesTakeHighest
+                    ? recentPoints.reduce(0) { max($0, $1[i]) }
+                    : recentPoints.reduce(0) { $0 + $1[i] } / Double(recentPoints.count)
+            }
         }
         let gap = relativeGap()
         return MasterOutcome(

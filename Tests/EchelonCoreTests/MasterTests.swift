@@ -118,3 +118,18 @@ final class SwingingProbe: DecomposableProblem {
     #expect(Set(seen.suffix(4)).count > 1, "the price swings")
     #expect(abs(outcome.bestPrices[0] - average) <= 1e-12 * max(1, average))
 }
+
+/// Asked for each price's highest (a small sample's, SampledStart.swift), a prices-only run returns the
+/// largest of its last `averagedIterations` prices, above their average where the price swings.
+@Test func pricesOnlyRunCanReturnTheHighestOfItsLastPrices() {
+    let probe = SwingingProbe()
+    var options = MasterOptions(gap: 0.005, maxIterations: 9)
+    options.pricesOnly = true
+    options.pricesTakeHighest = true
+    var seen: [Double] = []
+    let outcome = LagrangianMaster.run(problem: probe, start: [0], options: options, onIteration: { seen.append($0.prices[0]) })
+    let last = seen.suffix(options.averagedIterations)
+    let average = last.reduce(0, +) / Double(last.count)
+    #expect(abs(outcome.bestPrices[0] - last.max()!) <= 1e-12 * max(1, last.max()!))
+    #expect(outcome.bestPrices[0] > average)
+}

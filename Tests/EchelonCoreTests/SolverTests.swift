@@ -500,3 +500,33 @@ func separableInstanceMatchesExactSolution(method: MasterMethod) {
     #expect(Double(mostSimilar.evaluations) < 0.9 * Double(previousOnly.evaluations))
     #expect(mostSimilar.priced <= previousOnly.priced * (1 + 1e-9))
 }
+
+/// A sample of one product in `highestPricesFromStride` or fewer hands on each price's highest over its
+/// last relaxations (SampledStart.swift): the prices-only solve it runs returns, node by node and speed by
+/// speed, the largest of its last iterations' prices.
+@Test func aSparseSampleHandsOnEachPricesHighest() {
+    let scenario = TestScenarios.network(products: 120, seed: 5)
+    var solver = Solver(sampledStartThreshold: 0)
+    solver.pricesOnly = true
+    solver.pricesTakeHighest = true
+    let limits = SolveLimits(gap: 0.005, maxIterations: Solver.sampleIterations, threads: 2)
+    let result = solver.solve(scenario: scenario, limits: limits)
+    let last = result.history.suffix(MasterOptions(gap: 0, maxIterations: 1).averagedIterations)
+    #expect(last.count == 4)
+    for n in scenario.nodes.indices {
+        #expect(abs(result.nodes[n].storagePrice - last.map { $0.nodes[n].storagePrice }.max()!) <= 1e-9)
+        #expect(abs(result.nodes[n].outboundPrice - last.map { $0.nodes[n].outboundPrice }.max()!) <= 1e-9)
+    }
+    for s in scenario.speeds.indices {
+        #expect(abs(result.speeds[s].price - last.map { $0.speeds[s].price }.max()!) <= 1e-9)
+    }
+    // Some price swung over those iterations, so the highest is not just the last.
+    #expect(last.contains { snapshot in
+        scenario.nodes.indices.contains {
+            snapshot.nodes[$0].storagePrice < result.nodes[$0].storagePrice - 1e-9
+                || snapshot.nodes[$0].outboundPrice < result.nodes[$0].outboundPrice - 1e-9
+        } || scenario.speeds.indices.contains { snapshot.speeds[$0].price < result.speeds[$0].price - 1e-9 }
+    })
+    // The sample of a scenario ten times its size is that sparse; one of three is not.
+    #expect(10 >= Solver.highestPricesFromStride && 3 < Solver.highestPricesFromStride)
+}
