@@ -193,7 +193,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     /// The last relaxation's use per constraint and cost (`productsKeptWhileRaised`).
     private var lastRelaxationTotals: (use: [Double], cost: Double) = ([], 0)
     /// The relaxation at the best dual value so far (`keepRelaxationAsBestDual`).
-    private var bestDualRelaxation: (prices: [Double], stocks: [Int32], vendors: [Int32], exact: Bool, slack: [Double])? = nil
+    private var bestDualRelaxation: (prices: [Double], stocks: [Int32], vendors: [Int32], fills: [Float], exact: Bool, slack: [Double])? = nil
     private let workspaces: [ProductWorkspace]
     /// Count of product subproblems solved (for the benchmark).
     private(set) var subproblemsSolved = 0
@@ -418,7 +418,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     func carry(_ relaxation: CarriedRelaxation) -> Bool {
         guard relaxation.stocks.count == offsets[productCount], relaxation.vendors.count == productCount,
             relaxation.boundSlack.isEmpty || relaxation.boundSlack.count == productCount,
-            relaxation.prices.count == resourceCount
+            relaxation.prices.count == resourceCount, relaxation.fills.isEmpty || relaxation.fills.count == offsets[productCount]
         else { return false }
         if warmPlanPending { repaired.copy(from: current) }
         relaxation.stocks.withUnsafeBufferPointer { current.stocks.pointer.update(from: $0.baseAddress!, count: $0.count) }
@@ -437,14 +437,23 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         let hasPlan = warmPlanPending
         warmPlanPending = false
         let evaluated = SharedBuffer<Int>(repeating: 0, count: threads)
+        let carriedFills = !relaxation.fills.isEmpty
         forEachChunk { worker, chunk in
             let w = workspaces[worker]
+            // The fixed point starts from the fill rates it ended at in the solve that kept the relaxation:
+            // the same fixed point, a few sweeps from there instead of a dozen from the usual guess.
+            var startingFills = [Double](repeating: 0, count: model.maxTemplateNodes)
             for p in (chunk * Self.chunkSize)..<min(productCount, (chunk + 1) * Self.chunkSize) {
                 let offset = offsets[p]
                 let vendor = current.vendorChoice(of: p, model: model)
                 w.prepare(product: p, vendorChoice: vendor, prices: prices)
                 for i in 0..<w.nodeCount { w.baseStock[i] = Int(current.stocks[offset + i]) }
-                w.resetFillGuess()
+                if carriedFills {
+                    for i in 0..<w.nodeCount { startingFills[i] = Double(relaxation.fills[offset + i]) }
+                    startingFills.withUnsafeBufferPointer { w.startFills(from: $0.baseAddress!) }
+                } else {
+                    w.resetFillGuess()
+                }
                 w.evaluate()
                 current.record(w, product: p, offset: offset, vendorChoice: vendor)
                 current.exact[p] = relaxation.exact
@@ -461,7 +470,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 if same {
                     repaired.record(w, product: p, offset: offset, vendorChoice: vendor)
                 } else {
-                    let planVendor = w.evaluate(stored: repaired, product: p, offset: offset)
+                    let planVendor = w.evaluate(stored: repaired, product: p, offset: offset, startingFills: carriedFills ? startingFills : nil)
                     repaired.record(w, product: p, offset: offset, vendorChoice: planVendor)
                     addColumn(of: p, from: repaired, relaxation: false)
                     evaluated[worker] += 1
@@ -485,9 +494,13 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         guard let prices = lastPrices else { return }
         let positions = offsets[productCount]
         let slack = (0..<productCount).contains { boundSlack[$0] != 0 } ? (0..<productCount).map { boundSlack[$0] } : []
+        let fills = [Float](unsafeUninitializedCapacity: positions) { buffer, count in
+            for i in 0..<positions { buffer[i] = Float(current.fills[i]) }
+            count = positions
+        }
         bestDualRelaxation = (
             prices, Array(UnsafeBufferPointer(start: current.stocks.pointer, count: positions)),
-            Array(UnsafeBufferPointer(start: current.vendor.pointer, count: productCount)), lastRelaxationExact, slack
+            Array(UnsafeBufferPointer(start: current.vendor.pointer, count: productCount)), fills, lastRelaxationExact, slack
         )
     }
 
@@ -495,7 +508,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     func bestRelaxation(prices: [Double]) -> CarriedRelaxation? {
         guard let kept = bestDualRelaxation, kept.prices == prices else { return nil }
         return CarriedRelaxation(
-            prices: kept.prices, stocks: kept.stocks, vendors: kept.vendors, exact: kept.exact, boundSlack: kept.slack,
+            prices: kept.prices, stocks: kept.stocks, vendors: kept.vendors, fills: kept.fills, exact: kept.exact, boundSlack: kept.slack,
             digest: model.scenario.limitsFreeDigest)
     }
 
@@ -1238,11 +1251,15 @@ extension ProductWorkspace {
     /// Evaluates product p at the base stocks and vendor `store` holds for it, from the usual fill-rate
     /// guess. Returns the vendor.
     @discardableResult
-    func evaluate(stored store: SolutionStore, product p: Int, offset: Int) -> Int {
+    func evaluate(stored store: SolutionStore, product p: Int, offset: Int, startingFills: [Double]? = nil) -> Int {
         let vendor = store.vendorChoice(of: p, model: model)
         prepare(product: p, vendorChoice: vendor, prices: nil)
         for i in 0..<nodeCount { baseStock[i] = Int(store.stocks[offset + i]) }
-        resetFillGuess()
+        if let fills = startingFills {
+            fills.withUnsafeBufferPointer { startFills(from: $0.baseAddress!) }
+        } else {
+            resetFillGuess()
+        }
         evaluate()
         return vendor
     }

@@ -530,3 +530,39 @@ func separableInstanceMatchesExactSolution(method: MasterMethod) {
     // The sample of a scenario ten times its size is that sparse; one of three is not.
     #expect(10 >= Solver.highestPricesFromStride && 3 < Solver.highestPricesFromStride)
 }
+
+/// A carried relaxation keeps its fixed point's fill rates, and its evaluation in the re-solve starts
+/// there: the same first relaxation (dual value to 1e-9) in fewer fixed-point sweeps than from the usual
+/// guess. (At 100 k products that evaluation took 2.5 s from the guess and 1.3 s from the carried rates.)
+@Test func aCarriedRelaxationIsEvaluatedFromItsFillRates() throws {
+    let scenario = TestScenarios.network(products: 60, seed: 9, storageScale: 0.4, targets: [0.3, 0.75, 0.85])
+    let limits = SolveLimits(gap: 1e-4, maxIterations: 60, threads: 2)
+    let cold = Solver().solve(scenario: scenario, limits: limits)
+    let carried = try #require(cold.relaxation)
+    #expect(carried.fills.count == carried.stocks.count)
+    #expect(carried.fills.contains { $0 > 0 && $0 < 1 })
+    let node = scenario.nodes.indices.max { cold.nodes[$0].storagePrice < cold.nodes[$1].storagePrice }!
+    let changed = try scenario.applying([
+        .setCapacity(node: node, storage: 0.8 * scenario.nodes[node].storageCapacity, outbound: nil, inbound: nil)
+    ])
+    var first = limits
+    first.maxIterations = 1
+    func firstRelaxation(_ relaxation: CarriedRelaxation) -> (value: Double, sweeps: Int) {
+        var start = WarmStart(cold)
+        start.relaxation = relaxation
+        var statistics = SolveStatistics()
+        var snapshots: [SolverSnapshot] = []
+        _ = Solver().solve(model: PlanningModel(scenario: changed), limits: first, warmStart: start, statistics: &statistics) {
+            snapshots.append($0)
+        }
+        #expect(statistics.subproblemsSolved == 0)
+        return (snapshots.first?.dualBound ?? .nan, statistics.sweeps)
+    }
+    let withFills = firstRelaxation(carried)
+    let withoutFills = firstRelaxation(
+        CarriedRelaxation(
+            prices: carried.prices, stocks: carried.stocks, vendors: carried.vendors, fills: [], exact: carried.exact,
+            boundSlack: carried.boundSlack, digest: carried.digest))
+    #expect(abs(withFills.value - withoutFills.value) <= 1e-9 * abs(withoutFills.value))
+    #expect(withFills.sweeps < withoutFills.sweeps, "\(withFills.sweeps) sweeps against \(withoutFills.sweeps)")
+}
