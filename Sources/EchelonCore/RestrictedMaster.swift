@@ -213,22 +213,34 @@ extension InventoryProblem {
             var changed = false
             for (resource, _) in over {
                 if DispatchTime.now().uptimeNanoseconds >= deadline { return }
-                var proposals: [Exchange] = []
-                for p in 0..<productCount where pool.held[p] > 1 {
-                    let from = Int(choice[p])
-                    var best: Exchange? = nil
-                    for k in 0..<Int(pool.held[p]) where k != from {
-                        if -resourceDelta(pool: pool, product: p, from: from, to: k, resource: resource) <= 1e-12 { continue }
-                        exchangeDelta(pool: pool, product: p, from: from, to: k, into: &delta)
-                        let relief = -delta[resource]
-                        if relief <= 1e-12 || !fits(delta, use: use, except: resource) { continue }
-                        let costDelta = pool.cost[k * productCount + p] - pool.cost[from * productCount + p]
-                        if best == nil || costDelta / relief < best!.costDelta / best!.relief {
-                            best = Exchange(product: p, column: k, costDelta: costDelta, relief: relief)
+                // Each product's proposal depends only on the choice and use as they are now, so the
+                // products are screened in parallel (single-threaded, the screen was a fifth of a 100 k
+                // warm re-solve's wall time); the proposals are sorted with ties by product below, so the
+                // order they were found in does not matter.
+                let chunkProposals = SharedBuffer<[Exchange]>(repeating: [], count: chunkCount)
+                let current = UncheckedSendable(value: (choice: choice, use: use))
+                forEachChunk { _, chunk in
+                    let (choice, use) = current.value
+                    var delta = [Double](repeating: 0, count: resourceCount)
+                    var found: [Exchange] = []
+                    for p in (chunk * Self.chunkSize)..<min(productCount, (chunk + 1) * Self.chunkSize) where pool.held[p] > 1 {
+                        let from = Int(choice[p])
+                        var best: Exchange? = nil
+                        for k in 0..<Int(pool.held[p]) where k != from {
+                            if -resourceDelta(pool: pool, product: p, from: from, to: k, resource: resource) <= 1e-12 { continue }
+                            exchangeDelta(pool: pool, product: p, from: from, to: k, into: &delta)
+                            let relief = -delta[resource]
+                            if relief <= 1e-12 || !fits(delta, use: use, except: resource) { continue }
+                            let costDelta = pool.cost[k * productCount + p] - pool.cost[from * productCount + p]
+                            if best == nil || costDelta / relief < best!.costDelta / best!.relief {
+                                best = Exchange(product: p, column: k, costDelta: costDelta, relief: relief)
+                            }
                         }
+                        if let best { found.append(best) }
                     }
-                    if let best { proposals.append(best) }
+                    chunkProposals[chunk] = found
                 }
+                var proposals = (0..<chunkCount).flatMap { chunkProposals[$0] }
                 proposals.sort {
                     let a = $0.costDelta / $0.relief, b = $1.costDelta / $1.relief
                     return a != b ? a < b : $0.product < $1.product
