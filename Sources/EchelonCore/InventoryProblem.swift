@@ -418,7 +418,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     func carry(_ relaxation: CarriedRelaxation) -> Bool {
         guard relaxation.stocks.count == offsets[productCount], relaxation.vendors.count == productCount,
             relaxation.boundSlack.isEmpty || relaxation.boundSlack.count == productCount,
-            relaxation.prices.count == resourceCount, relaxation.fills.isEmpty || relaxation.fills.count == offsets[productCount]
+            relaxation.prices.count == resourceCount, relaxation.fills.count == offsets[productCount]
         else { return false }
         if warmPlanPending { repaired.copy(from: current) }
         relaxation.stocks.withUnsafeBufferPointer { current.stocks.pointer.update(from: $0.baseAddress!, count: $0.count) }
@@ -437,7 +437,6 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         let hasPlan = warmPlanPending
         warmPlanPending = false
         let evaluated = SharedBuffer<Int>(repeating: 0, count: threads)
-        let carriedFills = !relaxation.fills.isEmpty
         forEachChunk { worker, chunk in
             let w = workspaces[worker]
             // The fixed point starts from the fill rates it ended at in the solve that kept the relaxation:
@@ -448,12 +447,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 let vendor = current.vendorChoice(of: p, model: model)
                 w.prepare(product: p, vendorChoice: vendor, prices: prices)
                 for i in 0..<w.nodeCount { w.baseStock[i] = Int(current.stocks[offset + i]) }
-                if carriedFills {
-                    for i in 0..<w.nodeCount { startingFills[i] = Double(relaxation.fills[offset + i]) }
-                    startingFills.withUnsafeBufferPointer { w.startFills(from: $0.baseAddress!) }
-                } else {
-                    w.resetFillGuess()
-                }
+                for i in 0..<w.nodeCount { startingFills[i] = Double(relaxation.fills[offset + i]) }
+                startingFills.withUnsafeBufferPointer { w.startFills(from: $0.baseAddress!) }
                 w.evaluate()
                 current.record(w, product: p, offset: offset, vendorChoice: vendor)
                 current.exact[p] = relaxation.exact
@@ -470,7 +465,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 if same {
                     repaired.record(w, product: p, offset: offset, vendorChoice: vendor)
                 } else {
-                    let planVendor = w.evaluate(stored: repaired, product: p, offset: offset, startingFills: carriedFills ? startingFills : nil)
+                    let planVendor = w.evaluate(stored: repaired, product: p, offset: offset, startingFills: startingFills)
                     repaired.record(w, product: p, offset: offset, vendorChoice: planVendor)
                     addColumn(of: p, from: repaired, relaxation: false)
                     evaluated[worker] += 1
@@ -1248,8 +1243,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
 }
 
 extension ProductWorkspace {
-    /// Evaluates product p at the base stocks and vendor `store` holds for it, from the usual fill-rate
-    /// guess. Returns the vendor.
+    /// Evaluates product p at the base stocks and vendor `store` holds for it, from `startingFills`
+    /// (`startFills`) or else the usual fill-rate guess. Returns the vendor.
     @discardableResult
     func evaluate(stored store: SolutionStore, product p: Int, offset: Int, startingFills: [Double]? = nil) -> Int {
         let vendor = store.vendorChoice(of: p, model: model)

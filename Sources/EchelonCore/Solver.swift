@@ -39,7 +39,7 @@ public struct CarriedRelaxation: Sendable {
     let stocks: [Int32]
     let vendors: [Int32]
     /// The fixed point's fill rates per position there, where its evaluation again starts (single
-    /// precision: a start only, 4 bytes a position); empty when not kept.
+    /// precision: a start only, 4 bytes a position; a zero starts that node from the usual guess).
     let fills: [Float]
     let exact: Bool
     /// Per product, by how much its priced cost there is to be counted below its plan's (`InventoryProblem.boundSlack`);

@@ -559,10 +559,12 @@ func separableInstanceMatchesExactSolution(method: MasterMethod) {
         return (snapshots.first?.dualBound ?? .nan, statistics.sweeps)
     }
     let withFills = firstRelaxation(carried)
+    // Zero fill rates start every stocked node from the usual guess (`startFills`).
     let withoutFills = firstRelaxation(
         CarriedRelaxation(
-            prices: carried.prices, stocks: carried.stocks, vendors: carried.vendors, fills: [], exact: carried.exact,
-            boundSlack: carried.boundSlack, digest: carried.digest))
+            prices: carried.prices, stocks: carried.stocks, vendors: carried.vendors,
+            fills: [Float](repeating: 0, count: carried.fills.count), exact: carried.exact, boundSlack: carried.boundSlack,
+            digest: carried.digest))
     #expect(abs(withFills.value - withoutFills.value) <= 1e-9 * abs(withoutFills.value))
     #expect(withFills.sweeps < withoutFills.sweeps, "\(withFills.sweeps) sweeps against \(withoutFills.sweeps)")
 }
