@@ -39,3 +39,31 @@ import Testing
         #expect(failing.after[nodeCount + n] <= failing.problem.limits[nodeCount + n] * (1 + 1e-9), "outbound of node \(n)")
     }
 }
+
+/// A repair whose rounds each still move something, but relieve less and less, goes on with an
+/// overfilling round instead of giving up. Here FC-1's inbound is 3 % under its use and the outbound
+/// flows of both DCs and of FC-2, where FC-1's spilled demand goes first, are exactly full: most moves
+/// at FC-1 are refused, the few whose spill lands elsewhere keep every round from moving nothing, and
+/// the repair used to stop stalled with FC-1's inbound 3.1 % over (as at 100 k products, seed 2, at
+/// FC-ATL's inbound behind FC-DFW's outbound).
+@Test func aStalledRepairOverfillsInsteadOfGivingUp() throws {
+    let base = TestScenarios.unconstrainedNetwork(products: 60, seed: 9)
+    let unpriced = InventoryProblem(model: PlanningModel(scenario: base), threads: 1)
+    let zero = [Double](repeating: 0, count: unpriced.limits.count)
+    let use = unpriced.relax(prices: zero).use
+    let nodeCount = base.nodes.count
+    let fc1 = try #require(base.nodes.firstIndex { $0.id == "FC-1" })
+    var scenario = base
+    for id in ["DC-E", "DC-W", "FC-2"] {
+        let n = try #require(base.nodes.firstIndex { $0.id == id })
+        scenario.nodes[n].outboundCapacity = use[nodeCount + n]
+    }
+    scenario.nodes[fc1].inboundCapacity = 0.97 * use[2 * nodeCount + fc1]
+    let problem = InventoryProblem(model: PlanningModel(scenario: scenario), threads: 1)
+    _ = problem.relax(prices: zero)
+    let repaired = problem.repair().use
+    #expect(problem.overfillRoundsRun > 0)
+    for r in 0..<(3 * nodeCount) where problem.limits[r].isFinite {
+        #expect(repaired[r] <= problem.limits[r] * (1 + 1e-9), "constraint \(r)")
+    }
+}
