@@ -29,8 +29,9 @@ extension Solver {
     static let highestPricesFromStride = 4
 
     /// The prices of a sample's solve, to start the whole scenario from, or nil when the scenario is too
-    /// small to sample (fewer than two products per sampled one). `seconds` is the sample's solve time, `statistics` its work.
-    func sampledPrices(model: PlanningModel, limits: SolveLimits) -> (prices: Prices, seconds: Double, statistics: SolveStatistics)? {
+    /// small to sample (fewer than two products per sampled one). `seconds` is the sample's solve time, `statistics` its work,
+    /// `stride` the products per sampled one.
+    func sampledPrices(model: PlanningModel, limits: SolveLimits) -> (prices: Prices, seconds: Double, statistics: SolveStatistics, stride: Int)? {
         let scenario = model.scenario
         let count = scenario.products.count
         let stride = count / max(1, min(sampleSize, count / Self.minimumSampleStride))
@@ -80,6 +81,6 @@ extension Solver {
         let result = solver.solve(model: PlanningModel(scenario: sample), limits: sampleLimits, statistics: &statistics)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
         MemoryTrace.mark("sample of \(sampled.count) products solved")
-        return (WarmStart(result).prices, seconds, statistics)
+        return (WarmStart(result).prices, seconds, statistics, stride)
     }
 }

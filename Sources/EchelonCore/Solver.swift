@@ -81,6 +81,14 @@ public struct Solver: Sendable {
     /// to a gap of 0.42 %; at 5 % the solve took two more relaxations. On a cold start from zero prices,
     /// repairs from 10 % failed and took the bundled sample from 4.9 to 8.6 s.)
     static let sampledStartCloseEnoughToRepair = 0.1
+    /// The same for a sparse sample's prices (one product in `highestPricesFromStride` or fewer): there
+    /// the whole is large, and a relaxation of it costs about what a repair does, but the next one is
+    /// rarely closer. (At 100 k products, seed 2, the first relaxation was 10.9 % short of the two-day
+    /// target and 7.2 % over SSD-CHI's outbound, the second 9.9 % and 7.0 %: a 5 s relaxation for
+    /// nothing. Repaired at once the solve took 24.5 s instead of 29.3 s, gap 0.19 %. Seed 3's first,
+    /// 24.5 % short of the one-day target, is left alone: repaired at 0.3 its repair failed after
+    /// 28 s.)
+    static let sparseSampledStartCloseEnoughToRepair = 0.2
     /// The products kept unsolved while capacity prices only rose may understate a relaxation's value by
     /// this share of the gap asked for (`InventoryProblem.raisedKeepShare`).
     static let raisedKeepShareOfGap = 0.05
@@ -142,7 +150,7 @@ public struct Solver: Sendable {
         var start = warmStart
         var sampleSeconds = 0.0
         var sampleStatistics = SolveStatistics()
-        var startIsSampled = false
+        var sampleStride = 0
         var masterLimits = limits
         if start == nil && sampledStartThreshold > 0 && model.scenario.products.count >= sampledStartThreshold && !cancel(),
             let sampled = sampledPrices(model: model, limits: limits)
@@ -150,11 +158,11 @@ public struct Solver: Sendable {
             start = WarmStart(prices: sampled.prices, plan: nil)
             sampleSeconds = sampled.seconds
             sampleStatistics = sampled.statistics
-            startIsSampled = true
+            sampleStride = sampled.stride
             masterLimits.timeLimit = max(0, limits.timeLimit - sampleSeconds)
         }
         let run = runMaster(
-            model: model, limits: masterLimits, threads: threads, warmStart: start, startIsSampled: startIsSampled,
+            model: model, limits: masterLimits, threads: threads, warmStart: start, sampleStride: sampleStride,
             statistics: &statistics, cancel: cancel
         ) { step in
             var snapshot = Self.snapshot(step, model: model)
@@ -202,7 +210,7 @@ public struct Solver: Sendable {
     /// vendors only). The problem and its working stores (≈ 1.6 kB per product) are freed on return, so
     /// the final evaluation and the output do not hold them as well.
     private func runMaster(
-        model: PlanningModel, limits: SolveLimits, threads: Int, warmStart: WarmStart?, startIsSampled: Bool,
+        model: PlanningModel, limits: SolveLimits, threads: Int, warmStart: WarmStart?, sampleStride: Int,
         statistics: inout SolveStatistics, cancel: () -> Bool, iteration: (MasterIteration) -> Void
     ) -> (outcome: MasterOutcome, plan: SolutionStore, offsets: [Int], relaxation: CarriedRelaxation?) {
         let problem = InventoryProblem(model: model, threads: threads)
@@ -229,8 +237,9 @@ public struct Solver: Sendable {
             repairInterval: repairInterval)
         options.pricesOnly = pricesOnly
         options.pricesTakeHighest = pricesTakeHighest
-        if startIsSampled {
-            options.closeEnoughToRepair = Self.sampledStartCloseEnoughToRepair
+        if sampleStride > 0 {
+            options.closeEnoughToRepair = sampleStride >= Self.highestPricesFromStride
+                ? Self.sparseSampledStartCloseEnoughToRepair : Self.sampledStartCloseEnoughToRepair
             options.targetAboveBound = Self.sampledStartTargetAboveBound
         }
         options.firstStepMovesOnlyFarOff = carried
