@@ -78,7 +78,10 @@ struct SolveCommand: ParsableCommand {
         }
         let interactive = isatty(2) != 0
         let limits = SolveLimits(gap: gap, maxIterations: maxIterations, timeLimit: timeLimit, threads: threads)
-        let result = Solver(method: method, sampledStartThreshold: sampledStart.sampleFrom).solve(scenario: scenario, limits: limits, progress: { snapshot in
+        var solver = Solver(method: method, sampledStartThreshold: sampledStart.sampleFrom)
+        // Nothing is re-solved from this solve: its relaxation need not be kept (≈ 0.55 GB at 1 M products).
+        solver.carriesRelaxation = false
+        let result = solver.solve(scenario: scenario, limits: limits, progress: { snapshot in
             guard interactive else { return }
             ScenarioLocation.printError("\r\u{1B}[K" + Self.progressLine(snapshot))
         })

@@ -193,7 +193,10 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     /// The last relaxation's use per constraint and cost (`productsKeptWhileRaised`).
     private var lastRelaxationTotals: (use: [Double], cost: Double) = ([], 0)
     /// The relaxation at the best dual value so far (`keepRelaxationAsBestDual`).
-    private var bestDualRelaxation: (prices: [Double], stocks: [Int32], vendors: [Int32], fills: [Float], exact: Bool, slack: [Double])? = nil
+    private var bestDualRelaxation: CarriedRelaxation? = nil
+    /// Whether the best dual point's relaxation is kept for a re-solve (`Solver.carriesRelaxation`); at
+    /// 1 M products it holds ≈ 0.55 GB.
+    var keepsBestRelaxation = true
     private let workspaces: [ProductWorkspace]
     /// Count of product subproblems solved (for the benchmark).
     private(set) var subproblemsSolved = 0
@@ -427,7 +430,11 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     func carry(_ relaxation: CarriedRelaxation) -> Bool {
         guard relaxation.stocks.count == offsets[productCount], relaxation.vendors.count == productCount,
             relaxation.boundSlack.isEmpty || relaxation.boundSlack.count == productCount,
-            relaxation.prices.count == resourceCount, relaxation.fills.count == offsets[productCount]
+            relaxation.prices.count == resourceCount, relaxation.fills.count == offsets[productCount],
+            !relaxation.hasEvaluation || (relaxation.storageUse.count == offsets[productCount]
+                && relaxation.outboundUse.count == offsets[productCount] && relaxation.inboundUse.count == offsets[productCount]
+                && relaxation.cost.count == productCount && relaxation.pricedCost.count == productCount
+                && relaxation.missed.count == productCount * speedCount)
         else { return false }
         if warmPlanPending { repaired.copy(from: current) }
         relaxation.stocks.withUnsafeBufferPointer { current.stocks.pointer.update(from: $0.baseAddress!, count: $0.count) }
@@ -453,26 +460,50 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
             var startingFills = [Double](repeating: 0, count: model.maxTemplateNodes)
             for p in (chunk * Self.chunkSize)..<min(productCount, (chunk + 1) * Self.chunkSize) {
                 let offset = offsets[p]
+                let nodes = offsets[p + 1] - offset
                 let vendor = current.vendorChoice(of: p, model: model)
-                w.prepare(product: p, vendorChoice: vendor, prices: prices)
-                for i in 0..<w.nodeCount { w.baseStock[i] = Int(current.stocks[offset + i]) }
-                for i in 0..<w.nodeCount { startingFills[i] = Double(relaxation.fills[offset + i]) }
-                startingFills.withUnsafeBufferPointer { w.startFills(from: $0.baseAddress!) }
-                w.evaluate()
-                current.record(w, product: p, offset: offset, vendorChoice: vendor)
-                current.exact[p] = relaxation.exact
-                if !relaxation.boundSlack.isEmpty {
-                    // Kept unsolved in that relaxation (`productsKeptWhileRaised`): counted as it was there.
-                    boundSlack[p] = relaxation.boundSlack[p]
-                    current.pricedCost[p] -= relaxation.boundSlack[p]
+                for i in 0..<nodes { startingFills[i] = Double(relaxation.fills[offset + i]) }
+                if relaxation.hasEvaluation {
+                    for i in 0..<nodes {
+                        current.storageUse[offset + i] = Double(relaxation.storageUse[offset + i])
+                        current.outboundUse[offset + i] = Double(relaxation.outboundUse[offset + i])
+                        current.inboundUse[offset + i] = Double(relaxation.inboundUse[offset + i])
+                        current.fills[offset + i] = startingFills[i]
+                    }
+                    current.cost[p] = relaxation.cost[p]
+                    // Already net of a kept product's slack, as its dual value counted it.
+                    current.pricedCost[p] = relaxation.pricedCost[p]
+                    for s in 0..<speedCount { current.missed[p * speedCount + s] = relaxation.missed[p * speedCount + s] }
+                    if !relaxation.boundSlack.isEmpty { boundSlack[p] = relaxation.boundSlack[p] }
+                } else {
+                    w.prepare(product: p, vendorChoice: vendor, prices: prices)
+                    for i in 0..<nodes { w.baseStock[i] = Int(current.stocks[offset + i]) }
+                    startingFills.withUnsafeBufferPointer { w.startFills(from: $0.baseAddress!) }
+                    w.evaluate()
+                    current.record(w, product: p, offset: offset, vendorChoice: vendor)
+                    if !relaxation.boundSlack.isEmpty {
+                        // Kept unsolved in that relaxation (`productsKeptWhileRaised`): counted as it was there.
+                        boundSlack[p] = relaxation.boundSlack[p]
+                        current.pricedCost[p] -= relaxation.boundSlack[p]
+                    }
+                    evaluated[worker] += 1
                 }
+                current.exact[p] = relaxation.exact
                 addColumn(of: p, from: current, relaxation: true)
-                evaluated[worker] += 1
                 guard hasPlan else { continue }
                 var same = repaired.vendorChoice(of: p, model: model) == vendor
-                for i in 0..<w.nodeCount where same && repaired.stocks[offset + i] != current.stocks[offset + i] { same = false }
+                for i in 0..<nodes where same && repaired.stocks[offset + i] != current.stocks[offset + i] { same = false }
                 if same {
-                    repaired.record(w, product: p, offset: offset, vendorChoice: vendor)
+                    for i in 0..<nodes {
+                        repaired.storageUse[offset + i] = current.storageUse[offset + i]
+                        repaired.outboundUse[offset + i] = current.outboundUse[offset + i]
+                        repaired.inboundUse[offset + i] = current.inboundUse[offset + i]
+                    }
+                    repaired.vendor[p] = Int32(vendor)
+                    repaired.cost[p] = current.cost[p]
+                    // The plan's priced cost is its whole priced cost, without a kept product's slack.
+                    repaired.pricedCost[p] = current.pricedCost[p] + (relaxation.boundSlack.isEmpty ? 0 : relaxation.boundSlack[p])
+                    for s in 0..<speedCount { repaired.missed[p * speedCount + s] = current.missed[p * speedCount + s] }
                 } else {
                     let planVendor = w.evaluate(stored: repaired, product: p, offset: offset, startingFills: startingFills)
                     repaired.record(w, product: p, offset: offset, vendorChoice: planVendor)
@@ -495,25 +526,35 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     }
 
     func keepRelaxationAsBestDual() {
-        guard let prices = lastPrices else { return }
+        guard keepsBestRelaxation, let prices = lastPrices else { return }
+        // The one it replaces goes first: both at once were twice its size at the peak.
+        bestDualRelaxation = nil
         let positions = offsets[productCount]
         let slack = (0..<productCount).contains { boundSlack[$0] != 0 } ? (0..<productCount).map { boundSlack[$0] } : []
-        let fills = [Float](unsafeUninitializedCapacity: positions) { buffer, count in
-            for i in 0..<positions { buffer[i] = Float(current.fills[i]) }
-            count = positions
+        func singles(_ buffer: SharedBuffer<Double>) -> [Float] {
+            [Float](unsafeUninitializedCapacity: positions) { singles, count in
+                for i in 0..<positions { singles[i] = Float(buffer[i]) }
+                count = positions
+            }
         }
-        bestDualRelaxation = (
-            prices, Array(UnsafeBufferPointer(start: current.stocks.pointer, count: positions)),
-            Array(UnsafeBufferPointer(start: current.vendor.pointer, count: productCount)), fills, lastRelaxationExact, slack
-        )
+        func doubles(_ buffer: SharedBuffer<Double>) -> [Double] { Array(UnsafeBufferPointer(start: buffer.pointer, count: buffer.count)) }
+        var kept = CarriedRelaxation(
+            prices: prices, stocks: Array(UnsafeBufferPointer(start: current.stocks.pointer, count: positions)),
+            vendors: Array(UnsafeBufferPointer(start: current.vendor.pointer, count: productCount)), fills: singles(current.fills),
+            exact: lastRelaxationExact, boundSlack: slack, digest: model.scenario.limitsFreeDigest)
+        kept.storageUse = singles(current.storageUse)
+        kept.outboundUse = singles(current.outboundUse)
+        kept.inboundUse = singles(current.inboundUse)
+        kept.cost = doubles(current.cost)
+        kept.pricedCost = doubles(current.pricedCost)
+        kept.missed = doubles(current.missed)
+        bestDualRelaxation = kept
     }
 
     /// The relaxation kept at the best dual value, if it was solved at `prices`.
     func bestRelaxation(prices: [Double]) -> CarriedRelaxation? {
         guard let kept = bestDualRelaxation, kept.prices == prices else { return nil }
-        return CarriedRelaxation(
-            prices: kept.prices, stocks: kept.stocks, vendors: kept.vendors, fills: kept.fills, exact: kept.exact, boundSlack: kept.slack,
-            digest: model.scenario.limitsFreeDigest)
+        return kept
     }
 
     private static func fingerprint(onHand: Double, outbound: Double, inbound: Double) -> Double {

@@ -46,6 +46,20 @@ public struct CarriedRelaxation: Sendable {
     /// empty when no product was kept unsolved.
     let boundSlack: [Double]
     let digest: Int
+    /// The relaxation's evaluation as the solve that kept it recorded it: use per position (single
+    /// precision: the repair and the assembly pack to a millionth inside every limit, far above its
+    /// rounding), and per product the cost, the priced cost its dual value counted, and the missed units per
+    /// speed. Only limits may differ where it is carried, so no product needs evaluating again. (At 100 k
+    /// products the carried relaxation's evaluation was 100 000 of a warm re-solve's 311 287 evaluations.)
+    /// Empty: evaluated again from the fill rates.
+    var storageUse: [Float] = []
+    var outboundUse: [Float] = []
+    var inboundUse: [Float] = []
+    var cost: [Double] = []
+    var pricedCost: [Double] = []
+    var missed: [Double] = []
+
+    var hasEvaluation: Bool { !storageUse.isEmpty }
 }
 
 /// Statistics of the last solve, for the benchmark.
@@ -73,6 +87,9 @@ public struct Solver: Sendable {
     public var sampleSize: Int
     /// Only prices are wanted (the sample's solve): the master assembles and repairs no plan.
     var pricesOnly = false
+    /// The result carries the best dual point's relaxation for a warm re-solve (`SolveResult.relaxation`).
+    /// A solve that is not followed by one (the `solve` command) need not keep it.
+    public var carriesRelaxation = true
     /// Those prices are each one's highest over the last iterations, not their average (`MasterOptions.pricesTakeHighest`).
     var pricesTakeHighest = false
     /// A relaxation at a sample's prices this close to every limit is repaired at once (the whole's
@@ -214,6 +231,7 @@ public struct Solver: Sendable {
         statistics: inout SolveStatistics, cancel: () -> Bool, iteration: (MasterIteration) -> Void
     ) -> (outcome: MasterOutcome, plan: SolutionStore, offsets: [Int], relaxation: CarriedRelaxation?) {
         let problem = InventoryProblem(model: model, threads: threads)
+        problem.keepsBestRelaxation = carriesRelaxation && !pricesOnly
         if warmStart?.plan != nil {
             problem.raisedKeepShare = Self.warmRaisedKeepShareOfGap * limits.gap
             problem.keptUseShare = Self.warmKeptUseShare
