@@ -2,16 +2,22 @@ import EchelonModel
 import Testing
 @testable import EchelonCore
 
+/// The tests' 60-product network without limits, its use at zero prices (the limits below are set
+/// from it) and those prices.
+private func unconstrainedUse() -> (scenario: Scenario, use: [Double], zero: [Double]) {
+    let scenario = TestScenarios.unconstrainedNetwork(products: 60, seed: 9)
+    let unpriced = InventoryProblem(model: PlanningModel(scenario: scenario), threads: 1)
+    let zero = [Double](repeating: 0, count: unpriced.limits.count)
+    return (scenario, unpriced.relax(prices: zero).use, zero)
+}
+
 /// A repair round in which every move that would relieve what is over pushes another full capacity past
 /// its limit (the spilled demand lands on nodes that are full too) is run again with moves that may
 /// overfill: here one node's storage is over and every other node's outbound flow is exactly full, so
 /// nothing can move until moves may overfill. The repair then either fits everything, or, if it fails,
 /// restores the plan from before the overfilling round: no capacity that fitted is left over.
 @Test func aStuckRepairMayOverfillAndRestoresThePlanIfItStillFails() throws {
-    let base = TestScenarios.unconstrainedNetwork(products: 60, seed: 9)
-    let unpriced = InventoryProblem(model: PlanningModel(scenario: base), threads: 1)
-    let zero = [Double](repeating: 0, count: unpriced.limits.count)
-    let use = unpriced.relax(prices: zero).use
+    let (base, use, zero) = unconstrainedUse()
     let nodeCount = base.nodes.count
     let cut = try #require(base.nodes.firstIndex { $0.id == "FC-1" })
     func stuck(storageShare: Double) -> (problem: InventoryProblem, before: [Double], after: [Double]) {
@@ -47,10 +53,7 @@ import Testing
 /// the repair used to stop stalled with FC-1's inbound 3.1 % over (as at 100 k products, seed 2, at
 /// FC-ATL's inbound behind FC-DFW's outbound).
 @Test func aStalledRepairOverfillsInsteadOfGivingUp() throws {
-    let base = TestScenarios.unconstrainedNetwork(products: 60, seed: 9)
-    let unpriced = InventoryProblem(model: PlanningModel(scenario: base), threads: 1)
-    let zero = [Double](repeating: 0, count: unpriced.limits.count)
-    let use = unpriced.relax(prices: zero).use
+    let (base, use, zero) = unconstrainedUse()
     let nodeCount = base.nodes.count
     let fc1 = try #require(base.nodes.firstIndex { $0.id == "FC-1" })
     var scenario = base
