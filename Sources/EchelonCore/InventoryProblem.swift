@@ -446,7 +446,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
 
     /// `repairStartingPlan` with a carried relaxation: the warm plan (in `repaired`) is evaluated as a
     /// candidate and a column, and the carried solutions (in `current`) at the carried prices, which
-    /// makes them the first relaxation (`relax`). A product whose plan is its relaxation's solution is
+    /// makes them the first relaxation (`relax`). With the relaxation's recorded evaluation only the plans
+    /// that differ from it are evaluated; without it, a product whose plan is its relaxation's solution is
     /// evaluated once.
     private func evaluateCarried(_ relaxation: CarriedRelaxation) -> PrimalCandidate? {
         let prices = Prices(flattened: relaxation.prices, nodeCount: nodeCount, speedCount: speedCount)
@@ -455,8 +456,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         let evaluated = SharedBuffer<Int>(repeating: 0, count: threads)
         forEachChunk { worker, chunk in
             let w = workspaces[worker]
-            // The fixed point starts from the fill rates it ended at in the solve that kept the relaxation:
-            // the same fixed point, a few sweeps from there instead of a dozen from the usual guess.
+            // An evaluation starts from the fill rates the fixed point ended at in the solve that kept the
+            // relaxation: the same fixed point, a few sweeps from there instead of a dozen from the usual guess.
             var startingFills = [Double](repeating: 0, count: model.maxTemplateNodes)
             for p in (chunk * Self.chunkSize)..<min(productCount, (chunk + 1) * Self.chunkSize) {
                 let offset = offsets[p]
@@ -856,15 +857,15 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     /// Greedy repair of the relaxation's solution: over a capacity, lower base stocks in increasing
     /// order of cost added per unit of capacity freed; under a fill-rate target, raise them in increasing
     /// order of cost per missed unit saved, using only room left under every capacity (except in a round
-    /// where no move fitted, `mayOverfill`).
+    /// after one where no move fitted or that stalled, `mayOverfill`).
     func repair() -> PrimalCandidate { repair(deadline: UInt64.max) }
 
     /// The repair, stopping once the clock passes `deadline` (uptime ns): no further round starts and
     /// the products not yet asked for a move are left as they are (the plan may then stay infeasible).
-    /// It gives up after `stalledRoundsToStop` rounds in a row that each left more than `stalledShare`
-    /// of the summed excess: rounds that each relieve less than a tenth of what is over have stalled (a
-    /// fill rate short behind full capacities crept 0.33 → 0.17 units in 25 rounds at 10 k products,
-    /// 2.5 s of a warm re-solve).
+    /// A round that leaves more than `stalledShare` of the summed excess has stalled; the next is an
+    /// overfilling one, up to `stalledOverfillsAtMost` times, and after those the repair gives up at
+    /// `stalledRoundsToStop` stalled rounds in a row (a fill rate short behind full capacities crept
+    /// 0.33 → 0.17 units in 25 rounds at 10 k products, 2.5 s of a warm re-solve).
     func repair(deadline: UInt64) -> PrimalCandidate {
         repairDeadline = deadline
         repaired.copy(from: current)
@@ -924,6 +925,9 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 MemoryTrace.mark("repair round: \(over.count) constraints were over (\(over.map { "\($0.resource)" }.joined(separator: " "))), their summed relative excess \(excess)\(overfilled ? "; moves could overfill" : "")\(changed ? "" : "; no product could move")")
             }
             if !changed { break }
+            // An overfilling round may raise the excess, which the next rounds relieve: the next is
+            // measured from it, not counted as stalled against the round before.
+            if overfilled { lastExcess = .infinity }
             sums = totals(of: repaired)
         }
         if let saved = beforeOverfill, !overLimits(sums.use).isEmpty {

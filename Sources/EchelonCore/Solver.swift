@@ -32,8 +32,9 @@ public struct WarmStart: Sendable {
     }
 }
 
-/// Every product's minimum at a solve's best dual prices (base stock per position and vendor), and what
-/// the scenario it was solved for looks like without its limits (`Scenario.limitsFreeDigest`).
+/// Every product's minimum at a solve's best dual prices (base stock per position and vendor, and its
+/// evaluation there), and what the scenario it was solved for looks like without its limits
+/// (`Scenario.limitsFreeDigest`).
 public struct CarriedRelaxation: Sendable {
     let prices: [Double]
     let stocks: [Int32]
@@ -102,7 +103,10 @@ public struct Solver: Sendable {
     /// the whole is large, and a relaxation of it costs about what a repair does, but the next one is
     /// rarely closer. (At 100 k products, seed 2, the first relaxation was 10.9 % short of the two-day
     /// target and 7.2 % over SSD-CHI's outbound, the second 9.9 % and 7.0 %: a 5 s relaxation for
-    /// nothing. Repaired at once the solve took 24.5 s instead of 29.3 s, gap 0.19 %. Seed 3's first,
+    /// nothing. Repaired at once the solve took 24.5 s instead of 29.3 s, gap 0.19 %: the repair closed
+    /// the gap, and the solve stopped there, the sample's prices its shadow prices (the step a warm start's
+    /// stale prices must take, `pricesStale` in the master, goes by the same threshold; the sample's prices
+    /// are this scenario's, not a changed one's). Seed 3's first,
     /// 24.5 % short of the one-day target, is left alone: repaired at 0.3 its repair failed after
     /// 28 s.)
     static let sparseSampledStartCloseEnoughToRepair = 0.2
