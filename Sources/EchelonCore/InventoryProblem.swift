@@ -100,6 +100,21 @@ final class SolutionStore: @unchecked Sendable {
         missed.copy(from: other.missed)
     }
 
+    /// Copies product p's plan, use and costs (and fill rates, where both keep them) from `other`.
+    func copy(product p: Int, offset: Int, nodeCount: Int, from other: SolutionStore) {
+        for i in offset..<(offset + nodeCount) {
+            stocks[i] = other.stocks[i]
+            storageUse[i] = other.storageUse[i]
+            outboundUse[i] = other.outboundUse[i]
+            inboundUse[i] = other.inboundUse[i]
+            if fills.count > 0 && other.fills.count > 0 { fills[i] = other.fills[i] }
+        }
+        vendor[p] = other.vendor[p]
+        cost[p] = other.cost[p]
+        pricedCost[p] = other.pricedCost[p]
+        for s in 0..<speedCount { missed[p * speedCount + s] = other.missed[p * speedCount + s] }
+    }
+
     /// Records the workspace's evaluated product at `offset`.
     func record(_ w: ProductWorkspace, product p: Int, offset: Int, vendorChoice: Int) {
         for i in 0..<w.nodeCount {
@@ -495,16 +510,10 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 var same = repaired.vendorChoice(of: p, model: model) == vendor
                 for i in 0..<nodes where same && repaired.stocks[offset + i] != current.stocks[offset + i] { same = false }
                 if same {
-                    for i in 0..<nodes {
-                        repaired.storageUse[offset + i] = current.storageUse[offset + i]
-                        repaired.outboundUse[offset + i] = current.outboundUse[offset + i]
-                        repaired.inboundUse[offset + i] = current.inboundUse[offset + i]
-                    }
+                    repaired.copy(product: p, offset: offset, nodeCount: nodes, from: current)
                     repaired.vendor[p] = Int32(vendor)
-                    repaired.cost[p] = current.cost[p]
                     // The plan's priced cost is its whole priced cost, without a kept product's slack.
-                    repaired.pricedCost[p] = current.pricedCost[p] + (relaxation.boundSlack.isEmpty ? 0 : relaxation.boundSlack[p])
-                    for s in 0..<speedCount { repaired.missed[p * speedCount + s] = current.missed[p * speedCount + s] }
+                    if !relaxation.boundSlack.isEmpty { repaired.pricedCost[p] += relaxation.boundSlack[p] }
                 } else {
                     let planVendor = w.evaluate(stored: repaired, product: p, offset: offset, startingFills: startingFills)
                     repaired.record(w, product: p, offset: offset, vendorChoice: planVendor)
@@ -890,10 +899,11 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
             if over.isEmpty { break }
             stalledRounds = excess > Self.stalledShare * lastExcess ? stalledRounds + 1 : 0
             let overfillForStall = stalledRounds > 0 && stalledOverfills < Self.stalledOverfillsAtMost
-            if stalledRounds >= Self.stalledRoundsToStop && !overfillForStall { break }
             if overfillForStall {
                 stalledOverfills += 1
                 stalledRounds = 0
+            } else if stalledRounds >= Self.stalledRoundsToStop {
+                break
             }
             lastExcess = excess
             // A stalled repair goes straight to the overfilling round (below).
