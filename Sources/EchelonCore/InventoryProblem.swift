@@ -166,6 +166,11 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     /// 277 780.06 → 277 738.10 / 277 706.44 / 277 677.62 / 277 713.38).
     static let defaultSeedCandidates = 48
     var seedCandidates = InventoryProblem.defaultSeedCandidates
+    /// The subproblem search's rules, for every worker (tests compare them).
+    var searchRules: ProductWorkspace.SearchRules {
+        get { workspaces[0].searchRules }
+        set { for w in workspaces { w.searchRules = newValue } }
+    }
     let runProducts: [Int32]
     let runOffsets: [Int]
     var runCount: Int { runOffsets.count - 1 }
@@ -751,7 +756,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         relaxationViolation = relativeViolation(sums.use)
         assembledChoice = nil
         let searched = !polish ? "" : skipUnchanged ? " (vendors and suppliers searched where a change touched)" : " (vendors and suppliers searched)"
-        if MemoryTrace.isEnabled { MemoryTrace.mark("relaxation \(relaxations)\(searched)\(overTrace(sums.use))") }
+        if MemoryTrace.isEnabled { MemoryTrace.mark("relaxation \(relaxations)\(searched), \(evaluationCounts.evaluations) evaluations so far\(overTrace(sums.use))") }
         return Relaxation(pricedValue: sums.priced, use: sums.use, cost: sums.cost, exact: sums.exact)
     }
 

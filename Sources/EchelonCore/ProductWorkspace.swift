@@ -114,6 +114,13 @@ final class ProductWorkspace {
     let missPriced: UnsafeMutablePointer<Double>
     var lost = 0.0
 
+    /// The marginal step's rules (`optimiseBaseStocks`); on but for tests that compare.
+    struct SearchRules {
+        /// A supplier's proposed cut is checked first on the model of its children's lead times.
+        var screensSupplierCuts = true
+    }
+    var searchRules = SearchRules()
+
     /// Evaluations and fixed-point sweeps done by this workspace (for the benchmark).
     var evaluationCount = 0
     var sweepCount = 0
@@ -742,7 +749,7 @@ final class ProductWorkspace {
             var batchSize = 0
             let threshold = -1e-12 * max(1, abs(cost))
             for i in 0..<k {
-                let (target, change) = bestLevel(i)
+                let (target, change) = proposedLevel(i, template: t)
                 batchLevels[i] = target != baseStock[i] && target != refusedLevel[i] && change < threshold ? target : -1
                 if batchLevels[i] >= 0 { batchSize += 1 }
             }
@@ -766,7 +773,7 @@ final class ProductWorkspace {
                 var bestNode = -1, bestTarget = 0
                 var bestChange = -1e-12 * max(1, abs(cost))
                 for i in 0..<k {
-                    let (target, change) = bestLevel(i)
+                    let (target, change) = proposedLevel(i, template: t)
                     if target != baseStock[i] && target != refusedLevel[i] && change < bestChange {
                         bestChange = change
                         bestNode = i
@@ -804,6 +811,30 @@ final class ProductWorkspace {
             }
         }
         return cost
+    }
+
+    /// The marginal step's proposal at node i: its best level with everything else held, and the change
+    /// of cost it predicts. That model leaves out what a supplier's stock does to its children's lead
+    /// times, so it proposes cutting suppliers the full model then refuses: in the first relaxation at
+    /// 100 k (seed 3), 384 356 of 593 294 single moves tried were supplier cuts and 84 % were refused.
+    /// A supplier's cut is therefore checked on `supplierPredictedCost`, which counts its children, and
+    /// taken one unit down, or not at all, where that model disagrees. (That relaxation, from the same
+    /// prices: 1 322 503 → 878 440 evaluations, 15.1 → 9.0 s, and lower minima, its dual value
+    /// 2 972 150.3 → 2 972 314.8; the bundled sample's 14 000 → 9 356.)
+    private func proposedLevel(_ i: Int, template t: ProductTemplate) -> (level: Int, change: Double) {
+        let proposal = bestLevel(i)
+        let current = baseStock[i]
+        guard searchRules.screensSupplierCuts, proposal.level < current, t.childOffsets[i + 1] > t.childOffsets[i] else {
+            return proposal
+        }
+        let now = supplierPredictedCost(i, level: current, template: t)
+        let there = supplierPredictedCost(i, level: proposal.level, template: t)
+        if there < now { return (proposal.level, there - now) }
+        if proposal.level < current - 1 {
+            let oneDown = supplierPredictedCost(i, level: current - 1, template: t)
+            if oneDown < now { return (current - 1, oneDown - now) }
+        }
+        return (current, 0)
     }
 
     /// Priced cost, up to a constant, of supplier i at base stock `level` with every load held: its own

@@ -588,3 +588,22 @@ func separableInstanceMatchesExactSolution(method: MasterMethod) {
     #expect(abs(fromRecord.objective - fromEvaluation.objective) <= 1e-9 * abs(fromEvaluation.objective))
     #expect(fromRecord.evaluations < fromEvaluation.evaluations, "\(fromRecord.evaluations) evaluations against \(fromEvaluation.evaluations)")
 }
+
+/// The marginal step checks a supplier's proposed cut on the model of its children's lead times before
+/// the full model is asked (`ProductWorkspace.SearchRules`): a cold relaxation takes a quarter fewer
+/// evaluations, and its subproblems' minima stay within a hundredth of a percent (here 15 260 against
+/// 20 685 evaluations, priced value 36 031.1 against 36 032.7; lower on the bundled sample and at 100 k).
+/// Deterministic counts on a generated scenario.
+@Test func theMarginalStepScreensSupplierCuts() {
+    let model = PlanningModel(scenario: ScenarioGenerator(products: 1500, seed: 5).makeScenario())
+    func firstRelaxation(_ rules: ProductWorkspace.SearchRules) -> (evaluations: Int, priced: Double) {
+        let problem = InventoryProblem(model: model, threads: 2)
+        problem.searchRules = rules
+        let relaxation = problem.relax(prices: [Double](repeating: 0, count: problem.resourceCount))
+        return (problem.evaluationCounts.evaluations, relaxation.pricedValue)
+    }
+    let screened = firstRelaxation(.init())
+    let unscreened = firstRelaxation(.init(screensSupplierCuts: false))
+    #expect(Double(screened.evaluations) < 0.8 * Double(unscreened.evaluations))
+    #expect(abs(screened.priced - unscreened.priced) <= 1e-4 * unscreened.priced)
+}
