@@ -18,7 +18,7 @@ struct BenchCommand: ParsableCommand {
             Generates N products on the bundled network shape (or reads --scenario), then measures: a cold \
             solve to 0.1 % gap (recording when the gap first fell to 1 % and to 0.1 %), a warm re-solve \
             after the storage that binds hardest (largest price × capacity; else the busiest node's) drops \
-            20 %, the changed scenario solved cold, product evaluations per second on one core, \
+            20 % (--cut-share), the changed scenario solved cold, product evaluations per second on one core, \
             peak memory per product, and the simulation of the cold plan (365 days × --sim-replications).
             """
     )
@@ -46,9 +46,12 @@ struct BenchCommand: ParsableCommand {
     @Option(
         name: .customLong("cut-node"),
         help: ArgumentHelp(
-            "The node whose storage the warm re-solve cuts by 20 % (default: the one that binds hardest in the cold plan, which can differ between versions).",
+            "The node whose storage the warm re-solve cuts (default: the one that binds hardest in the cold plan, which can differ between versions).",
             valueName: "id"))
     var cutNode: String?
+
+    @Option(name: .customLong("cut-share"), help: "The share of that node's storage the warm re-solve's what-if takes away.")
+    var cutShare: Double = 0.2
 
     @Option(name: .customLong("sim-replications"), help: "Replications of the simulation case (365 days each; 0 skips it).")
     var simReplications: Int = 10
@@ -64,6 +67,7 @@ struct BenchCommand: ParsableCommand {
             scenario = ScenarioGenerator(products: products, seed: seed).makeScenario()
         }
         // Checked before the cold solve, which can take minutes.
+        guard cutShare > 0 && cutShare < 1 else { throw ValidationError("--cut-share: \(cutShare) is not between 0 and 1") }
         let requestedCut = try cutNode.map { id in
             guard let n = scenario.nodes.firstIndex(where: { $0.id == id }) else {
                 throw ValidationError("--cut-node: no node '\(id)' in the scenario")
@@ -95,7 +99,7 @@ struct BenchCommand: ParsableCommand {
         let coldProcessorSeconds = Self.processorSeconds() - cpuBeforeCold
 
         // Warm re-solve: the node whose storage binds hardest (the largest shadow price times capacity; the
-        // busiest node when none binds) loses 20 % of it, so the last plan no longer fits there.
+        // busiest node when none binds) loses `--cut-share` of it (20 %), so the last plan no longer fits there.
         func bindingValue(_ n: Int) -> Double { cold.nodes[n].storagePrice * scenario.nodes[n].storageCapacity }
         let binding = (0..<scenario.nodes.count).filter { bindingValue($0) > 0 && scenario.nodes[$0].storageCapacity.isFinite }
         let hardest =
@@ -103,7 +107,7 @@ struct BenchCommand: ParsableCommand {
             ?? (0..<scenario.nodes.count).max { cold.nodes[$0].storageUsed < cold.nodes[$1].storageUsed } ?? 0
         let changedNode = requestedCut ?? hardest
         let changed = try scenario.applying([
-            .setCapacity(node: changedNode, storage: scenario.nodes[changedNode].storageCapacity * 0.8, outbound: nil, inbound: nil)
+            .setCapacity(node: changedNode, storage: scenario.nodes[changedNode].storageCapacity * (1 - cutShare), outbound: nil, inbound: nil)
         ])
         var warmStatistics = SolveStatistics()
         var warmLimits = limits
@@ -170,6 +174,7 @@ struct BenchCommand: ParsableCommand {
             ("cold_repair_evaluations", "\(coldStatistics.repairEvaluations)"),
             ("cold_sweeps_per_evaluation", Self.fixed(Double(coldStatistics.sweeps) / Double(max(1, coldStatistics.evaluations)), 2)),
             ("warm_node", scenario.nodes[changedNode].id),
+            ("warm_cut_share", Self.fixed(cutShare, 2)),
             ("warm_seconds_to_1pct", Self.fixed(warm.seconds, 2)),
             ("warm_iterations", "\(warm.iterations)"),
             ("warm_gap", Self.fixed(warm.gap * 100, 4)),
