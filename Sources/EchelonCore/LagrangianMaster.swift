@@ -25,9 +25,10 @@ public protocol DecomposableProblem: AnyObject {
     /// The last relaxation's dual value is the best so far (a problem may keep its solution).
     func keepRelaxationAsBestDual()
     /// A plan the problem starts from (a warm start's), before any relaxation, possibly repaired; nil
-    /// without one. (`InventoryProblem` returns it only when it fits unrepaired: a what-if that leaves
-    /// the last plan feasible is answered from it at once; one that breaks it is repaired sooner from
-    /// the assembled plans of the first iterations.)
+    /// without one. (`InventoryProblem` returns it when it fits unrepaired: a what-if that leaves the
+    /// last plan feasible is answered from it at once. One that breaks it is mostly repaired sooner from
+    /// the assembled plans of the first iterations; after a limits-only change the plan is repaired
+    /// where it stands when the carried relaxation would steer those iterations elsewhere.)
     func repairStartingPlan(deadline: UInt64) -> PrimalCandidate?
     /// A primal solution assembled from earlier relaxations' block solutions without solving any block
     /// again (the restricted master), starting its own trial prices at `prices`; it becomes the one
