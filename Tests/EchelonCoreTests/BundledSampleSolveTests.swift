@@ -32,12 +32,11 @@ import Testing
     print("bundled sample: cost \(result.costs.total) bound \(result.dualBound) gap \(result.gap) iterations \(result.iterations) \(String(format: "%.1f", result.seconds)) s")
 }
 
-/// A storage cut that the last plan breaks, where the carried relaxation is further over a constraint
-/// the plan fits than over the cut one (on the bundled sample 156 % over a storage priced 0, against
-/// 0.3 % over FC-EWR's cut storage): the plan is repaired where it stands before the first iteration
-/// (`InventoryProblem.evaluateCarried`), so the first snapshot already holds a plan that fits, and most
-/// products keep their positions. (Before, the first iteration had no plan, and the next relaxation,
-/// steered by the other excess, broke the cut again.)
+/// A storage cut that the last plan breaks (a limits-only what-if, so the last relaxation is carried):
+/// the plan is repaired where it stands before the first iteration (`InventoryProblem.evaluateCarried`),
+/// so the first snapshot already holds a plan that fits within the gap, and most products keep their
+/// plans. (Before, the first iteration had no plan: the bundled sample's carried relaxation is 156 %
+/// over a storage priced 0, which steered the next step more than FC-EWR's cut did.)
 @Test func aCutThePlanBreaksIsRepairedWhereThePlanStands() throws {
     let scenario = try ScenarioLoader.load(directory: BundledSample.usNetwork)
     let cold = Solver().solve(scenario: scenario, limits: SolveLimits(gap: 0.001, maxIterations: 200, timeLimit: 600, threads: 2))
