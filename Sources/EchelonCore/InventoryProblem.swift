@@ -1066,13 +1066,13 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
             // size comes first: after FC-EWR's storage cut at 100 k products the fourth tranche asked 46 348
             // products (147 367 evaluations, 0.9 s) to cover the last 5.4 % of the one-day shortfall.
             let speeds = short.map { $0.resource - 3 * nodeCount }
-            let floors = serviceFloors(speeds: speeds, slack: slackLeft, touched: touched)
             let missing = speeds.map { speed in
                 (0..<productCount).compactMap { p -> Double? in
                     let missed = repaired.missed[p * speedCount + speed]
                     return !touched[p] && missed > 0 ? missed : nil
                 }.sorted(by: >)
             }
+            let floors = serviceFloors(speeds: speeds, missing: missing, slack: slackLeft)
             /// How many of `missing[j]` miss at least `floor` (the products asked down to it).
             func rank(_ j: Int, _ floor: Double) -> Int {
                 var low = 0, high = missing[j].count
@@ -1186,15 +1186,12 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         return total
     }
 
-    /// Per tranche and speed, the least a product must miss of the speed to be asked in that tranche.
-    private func serviceFloors(speeds: [Int], slack: [Double], touched: [Bool]) -> [[Double]] {
+    /// Per tranche and speed, the least a product must miss of the speed to be asked in that tranche;
+    /// `missing` holds, per speed, what the products that may be asked miss of it, most first.
+    private func serviceFloors(speeds: [Int], missing sortedMissing: [[Double]], slack: [Double]) -> [[Double]] {
         var floors = [[Double]](repeating: [Double](repeating: 0, count: speeds.count), count: repairTranches.count)
         for (j, speed) in speeds.enumerated() {
-            var missing: [Double] = []
-            for p in 0..<productCount where !touched[p] && repaired.missed[p * speedCount + speed] > 0 {
-                missing.append(repaired.missed[p * speedCount + speed])
-            }
-            missing.sort(by: >)
+            let missing = sortedMissing[j]
             let shortfall = max(0, -slack[3 * nodeCount + speed])
             for (t, tranche) in repairTranches.enumerated() {
                 var sum = 0.0
