@@ -226,6 +226,9 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     /// move's lost service: a warm plan's repair, the carried relaxation's (`evaluateCarried`); empty
     /// charges nothing.
     private var repairServicePrices: [Double] = []
+    /// Scratch space for the repair's moves, evaluated a batch at a time (≈ 5 MB on the bundled network).
+    private lazy var moveOutcomes = MoveOutcomes(
+        capacity: Self.moveBatchCapacity, width: model.maxTemplateNodes, nodeCount: nodeCount, speedCount: speedCount)
     /// Repair rounds run (for tests).
     private(set) var repairRoundsRun = 0
     /// When the running repair must stop (uptime ns).
@@ -1030,16 +1033,34 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         /// Applies `moves` for `resource`, cheapest first, until `excess` is covered; returns what was.
         func applyMoves(_ moves: [Move], resource: Int, excess: Double, covered start: Double) -> Double {
             var covered = start
-            for move in moves {
-                if covered >= excess * 1.001 { break }
-                if touched[move.product] { continue }
-                // Each proposal fitted the slack alone; together they may not, so every move is checked
-                // against the slack left when it is applied.
-                guard let delta = apply(move, resource: resource, slack: slackLeft) else { continue }
-                touched[move.product] = true
-                changedAny = true
-                for r in 0..<resourceCount { slackLeft[r] -= delta[r] }
-                covered += -delta[resource]
+            var next = 0
+            while next < moves.count && covered < excess * 1.001 {
+                // The next moves whose trials relieve what is left between them, and an eighth more (at least
+                // 16): a move relieves what its trial did unless it is refused. They are evaluated in
+                // parallel (`evaluateMoves`), then applied in order, exactly as one by one.
+                var batch: [Move] = []
+                var expected = covered
+                var reachedAt: Int? = nil
+                while next < moves.count && batch.count < Self.moveBatchCapacity {
+                    if let reached = reachedAt, batch.count >= reached + max(16, reached / 8) { break }
+                    let move = moves[next]
+                    next += 1
+                    if touched[move.product] { continue }
+                    batch.append(move)
+                    expected += move.benefit
+                    if reachedAt == nil && expected >= excess * 1.001 { reachedAt = batch.count }
+                }
+                evaluateMoves(batch)
+                for (slot, move) in batch.enumerated() {
+                    if covered >= excess * 1.001 { break }
+                    // Each proposal fitted the slack alone; together they may not, so every move is checked
+                    // against the slack left when it is applied.
+                    guard let delta = apply(move, slot: slot, resource: resource, slack: slackLeft) else { continue }
+                    touched[move.product] = true
+                    changedAny = true
+                    for r in 0..<resourceCount { slackLeft[r] -= delta[r] }
+                    covered += -delta[resource]
+                }
             }
             return covered
         }
@@ -1383,30 +1404,125 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         return use
     }
 
-    /// Applies a move to the repaired solution and returns the change in use per constraint, unless it
-    /// would push another constraint past its slack (capacities for any move, service targets too for a
-    /// service move; see `pushesOver` for an overfilling round): then the product is left as it was and
-    /// nil is returned.
-    private func apply(_ move: Move, resource: Int, slack: [Double]) -> [Double]? {
-        let w = workspaces[0]
-        let p = move.product
-        let offset = offsets[p]
-        w.prepare(product: p, vendorChoice: move.vendor, prices: nil)
-        for i in 0..<w.nodeCount { w.baseStock[i] = Int(repaired.stocks[offset + i]) }
-        w.startFills(from: UnsafePointer(current.fills.pointer + offset))
-        let before = storedUse(of: p)
-        let oldLevel = w.baseStock[move.node]
-        w.baseStock[move.node] = move.level
-        w.evaluate()
-        let after = productUse(w)
-        if pushesOver(resource: resource, before: before, after: after, slack: slack) {
-            w.baseStock[move.node] = oldLevel
-            return nil
+    /// Most repair moves evaluated at once (`evaluateMoves`).
+    static let moveBatchCapacity = 2_048
+
+    /// Evaluates each of `moves` (the product at its stocks in the repaired store, one base stock
+    /// changed) into `moveOutcomes`, slot by slot, on every worker. Applying a move took one evaluation on
+    /// one thread after the trials' parallel ones: at 100 k products, after FC-EWR's storage −20 %, half
+    /// of the cut's repair round (58 069 moves).
+    private func evaluateMoves(_ moves: [Move]) {
+        let outcomes = moveOutcomes
+        let workers = min(threads, max(1, moves.count))
+        parallelFor(workers: workers) { worker in
+            let w = workspaces[worker]
+            var slot = worker
+            while slot < moves.count {
+                let move = moves[slot]
+                let p = move.product
+                let offset = offsets[p]
+                w.prepare(product: p, vendorChoice: move.vendor, prices: nil)
+                for i in 0..<w.nodeCount { w.baseStock[i] = Int(repaired.stocks[offset + i]) }
+                // The fills start as in the trial (from the relaxation's, for the stocks before the move), so
+                // the outcome is the trial's.
+                w.startFills(from: UnsafePointer(current.fills.pointer + offset))
+                w.baseStock[move.node] = move.level
+                w.evaluate()
+                outcomes.record(w, slot: slot)
+                slot += workers
+            }
         }
-        let priced = repaired.pricedCost[p]
-        repaired.record(w, product: p, offset: offset, vendorChoice: move.vendor)
-        repaired.pricedCost[p] = priced
+    }
+
+    /// Applies the move evaluated in `slot` to the repaired solution and returns the change in use per
+    /// constraint, unless it would push another constraint past its slack (capacities for any move,
+    /// service targets too for a service move; see `pushesOver` for an overfilling round): then the
+    /// product is left as it was and nil is returned.
+    private func apply(_ move: Move, slot: Int, resource: Int, slack: [Double]) -> [Double]? {
+        let p = move.product
+        let before = storedUse(of: p)
+        let after = moveOutcomes.use(slot: slot)
+        if pushesOver(resource: resource, before: before, after: after, slack: slack) { return nil }
+        moveOutcomes.write(slot: slot, into: repaired, product: p, offset: offsets[p], vendorChoice: move.vendor)
         return (0..<resourceCount).map { after[$0] - before[$0] }
+    }
+}
+
+/// Repair moves evaluated ahead of being applied: per slot, the product's figures per local node, its
+/// cost and misses, and its use of every constraint (dense).
+final class MoveOutcomes: @unchecked Sendable {
+    let capacity: Int
+    let width: Int
+    let nodeCount: Int
+    let speedCount: Int
+    let nodes: SharedBuffer<Int>
+    let stocks: SharedBuffer<Int32>
+    let storageUse: SharedBuffer<Double>
+    let outboundUse: SharedBuffer<Double>
+    let inboundUse: SharedBuffer<Double>
+    let fills: SharedBuffer<Double>
+    let cost: SharedBuffer<Double>
+    let missed: SharedBuffer<Double>
+    let denseUse: SharedBuffer<Double>
+    var resourceCount: Int { 3 * nodeCount + speedCount }
+
+    init(capacity: Int, width: Int, nodeCount: Int, speedCount: Int) {
+        self.capacity = capacity
+        self.width = width
+        self.nodeCount = nodeCount
+        self.speedCount = speedCount
+        nodes = SharedBuffer(repeating: 0, count: capacity)
+        stocks = SharedBuffer(repeating: 0, count: capacity * width)
+        storageUse = SharedBuffer(repeating: 0, count: capacity * width)
+        outboundUse = SharedBuffer(repeating: 0, count: capacity * width)
+        inboundUse = SharedBuffer(repeating: 0, count: capacity * width)
+        fills = SharedBuffer(repeating: 0, count: capacity * width)
+        cost = SharedBuffer(repeating: 0, count: capacity)
+        missed = SharedBuffer(repeating: 0, count: capacity * speedCount)
+        denseUse = SharedBuffer(repeating: 0, count: capacity * (3 * nodeCount + speedCount))
+    }
+
+    /// Keeps the workspace's evaluation in `slot` (what `SolutionStore.record` keeps, and the use).
+    func record(_ w: ProductWorkspace, slot: Int) {
+        let base = slot * width
+        let dense = slot * resourceCount
+        for r in 0..<resourceCount { denseUse[dense + r] = 0 }
+        nodes[slot] = w.nodeCount
+        for i in 0..<w.nodeCount {
+            stocks[base + i] = Int32(w.baseStock[i])
+            storageUse[base + i] = w.cube * w.onHand[i]
+            outboundUse[base + i] = w.served[i]
+            inboundUse[base + i] = w.inbound[i]
+            fills[base + i] = w.fill[i]
+            let n = Int(w.template.nodes[i])
+            denseUse[dense + n] += w.cube * w.onHand[i]
+            denseUse[dense + nodeCount + n] += w.served[i]
+            denseUse[dense + 2 * nodeCount + n] += w.inbound[i]
+        }
+        cost[slot] = w.costs.total
+        for s in 0..<speedCount {
+            missed[slot * speedCount + s] = w.missed(speed: s)
+            denseUse[dense + 3 * nodeCount + s] = w.missed(speed: s)
+        }
+    }
+
+    func use(slot: Int) -> [Double] {
+        (0..<resourceCount).map { denseUse[slot * resourceCount + $0] }
+    }
+
+    /// Writes `slot` into the store as product p's plan; its priced cost is left as it was.
+    func write(slot: Int, into store: SolutionStore, product p: Int, offset: Int, vendorChoice: Int) {
+        let base = slot * width
+        for i in 0..<nodes[slot] {
+            store.stocks[offset + i] = stocks[base + i]
+            store.storageUse[offset + i] = storageUse[base + i]
+            store.outboundUse[offset + i] = outboundUse[base + i]
+            store.inboundUse[offset + i] = inboundUse[base + i]
+            if store.fills.count > 0 { store.fills[offset + i] = fills[base + i] }
+        }
+        store.vendor[p] = Int32(vendorChoice)
+        store.cost[p] = cost[slot]
+        for s in 0..<speedCount { store.missed[p * speedCount + s] = missed[slot * speedCount + s] }
     }
 }
 
