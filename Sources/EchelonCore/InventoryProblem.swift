@@ -1454,62 +1454,39 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     }
 }
 
-/// Repair moves evaluated ahead of being applied: per slot, the product's figures per local node, its
-/// cost and misses, and its use of every constraint (dense).
+/// Repair moves evaluated ahead of being applied: per slot, what `SolutionStore.record` keeps of the
+/// product (slot k's local nodes at `k * width`), and its use of every constraint (dense).
 final class MoveOutcomes: @unchecked Sendable {
-    let capacity: Int
     let width: Int
     let nodeCount: Int
     let speedCount: Int
+    let slots: SolutionStore
     let nodes: SharedBuffer<Int>
-    let stocks: SharedBuffer<Int32>
-    let storageUse: SharedBuffer<Double>
-    let outboundUse: SharedBuffer<Double>
-    let inboundUse: SharedBuffer<Double>
-    let fills: SharedBuffer<Double>
-    let cost: SharedBuffer<Double>
-    let missed: SharedBuffer<Double>
     let denseUse: SharedBuffer<Double>
     var resourceCount: Int { 3 * nodeCount + speedCount }
 
     init(capacity: Int, width: Int, nodeCount: Int, speedCount: Int) {
-        self.capacity = capacity
         self.width = width
         self.nodeCount = nodeCount
         self.speedCount = speedCount
+        slots = SolutionStore(positions: capacity * width, products: capacity, speedCount: speedCount)
         nodes = SharedBuffer(repeating: 0, count: capacity)
-        stocks = SharedBuffer(repeating: 0, count: capacity * width)
-        storageUse = SharedBuffer(repeating: 0, count: capacity * width)
-        outboundUse = SharedBuffer(repeating: 0, count: capacity * width)
-        inboundUse = SharedBuffer(repeating: 0, count: capacity * width)
-        fills = SharedBuffer(repeating: 0, count: capacity * width)
-        cost = SharedBuffer(repeating: 0, count: capacity)
-        missed = SharedBuffer(repeating: 0, count: capacity * speedCount)
         denseUse = SharedBuffer(repeating: 0, count: capacity * (3 * nodeCount + speedCount))
     }
 
-    /// Keeps the workspace's evaluation in `slot` (what `SolutionStore.record` keeps, and the use).
+    /// Keeps the workspace's evaluation in `slot`.
     func record(_ w: ProductWorkspace, slot: Int) {
-        let base = slot * width
+        slots.record(w, product: slot, offset: slot * width, vendorChoice: 0)
+        nodes[slot] = w.nodeCount
         let dense = slot * resourceCount
         for r in 0..<resourceCount { denseUse[dense + r] = 0 }
-        nodes[slot] = w.nodeCount
         for i in 0..<w.nodeCount {
-            stocks[base + i] = Int32(w.baseStock[i])
-            storageUse[base + i] = w.cube * w.onHand[i]
-            outboundUse[base + i] = w.served[i]
-            inboundUse[base + i] = w.inbound[i]
-            fills[base + i] = w.fill[i]
             let n = Int(w.template.nodes[i])
             denseUse[dense + n] += w.cube * w.onHand[i]
             denseUse[dense + nodeCount + n] += w.served[i]
             denseUse[dense + 2 * nodeCount + n] += w.inbound[i]
         }
-        cost[slot] = w.costs.total
-        for s in 0..<speedCount {
-            missed[slot * speedCount + s] = w.missed(speed: s)
-            denseUse[dense + 3 * nodeCount + s] = w.missed(speed: s)
-        }
+        for s in 0..<speedCount { denseUse[dense + 3 * nodeCount + s] = w.missed(speed: s) }
     }
 
     func use(slot: Int) -> [Double] {
@@ -1520,15 +1497,15 @@ final class MoveOutcomes: @unchecked Sendable {
     func write(slot: Int, into store: SolutionStore, product p: Int, offset: Int, vendorChoice: Int) {
         let base = slot * width
         for i in 0..<nodes[slot] {
-            store.stocks[offset + i] = stocks[base + i]
-            store.storageUse[offset + i] = storageUse[base + i]
-            store.outboundUse[offset + i] = outboundUse[base + i]
-            store.inboundUse[offset + i] = inboundUse[base + i]
-            if store.fills.count > 0 { store.fills[offset + i] = fills[base + i] }
+            store.stocks[offset + i] = slots.stocks[base + i]
+            store.storageUse[offset + i] = slots.storageUse[base + i]
+            store.outboundUse[offset + i] = slots.outboundUse[base + i]
+            store.inboundUse[offset + i] = slots.inboundUse[base + i]
+            if store.fills.count > 0 { store.fills[offset + i] = slots.fills[base + i] }
         }
         store.vendor[p] = Int32(vendorChoice)
-        store.cost[p] = cost[slot]
-        for s in 0..<speedCount { store.missed[p * speedCount + s] = missed[slot * speedCount + s] }
+        store.cost[p] = slots.cost[slot]
+        for s in 0..<speedCount { store.missed[p * speedCount + s] = slots.missed[slot * speedCount + s] }
     }
 }
 
