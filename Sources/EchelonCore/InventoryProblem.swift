@@ -424,8 +424,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
 
     /// The warm start's plan, evaluated product by product (its fill rates become the first relaxation's
     /// starting point, its products' plans columns of the pool): the candidate when it fits as it is,
-    /// nil otherwise. It is not repaired here, only after a limits-only change whose carried relaxation
-    /// says so (`evaluateCarried`). After FC-EWR's storage was cut 20 % its repair (given up after
+    /// nil otherwise. It is not repaired here, only after a limits-only change (`evaluateCarried`).
+    /// After FC-EWR's storage was cut 20 % its repair (given up after
     /// two rounds, 2.3 % over a fill-rate target) was 7.4 s of a 25.5 s re-solve at 100 k products, and
     /// the first iteration repaired again; without it the second iteration's assembled plan was 0.7 %
     /// over and fitted in two rounds: 16.9 s, gap 0.03 % instead of 0.09 % (evaluations 2 236 104 →
@@ -565,7 +565,11 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         // seed 2, uncharged, the plan's repair left the targets 6.4 % short between them after its first
         // round (four rounds, 622 198 evaluations), charged 2.3 % (two rounds, 256 604); charged 4× the
         // price, the cut was not covered in the first round (350 152).
+        // (Charged in this repair only: charging the cold solves' repairs too changed them by noise only,
+        // bundled sample and five small scenarios at 0.5 % within ±0.04 %, and took 100 k seed 1's path to
+        // 0.1 % from 4 iterations to 10.)
         repairServicePrices = Array(relaxation.prices[(3 * nodeCount)...])
+        defer { repairServicePrices = [] }
         let candidate = repairInPlace(deadline: deadline, rounds: Self.warmPlanRepairRounds)
         guard relativeViolation(candidate.use) <= 1e-9 else { return nil }
         return candidate
@@ -912,11 +916,6 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     /// `stalledRoundsToStop` stalled rounds in a row (a fill rate short behind full capacities crept
     /// 0.33 → 0.17 units in 25 rounds at 10 k products, 2.5 s of a warm re-solve).
     func repair(deadline: UInt64) -> PrimalCandidate {
-        repairDeadline = deadline
-        // (Charging a capacity move's lost service here too changed the cold solves by noise only: bundled
-        // sample and five small scenarios at 0.5 %, objectives within ±0.04 %; 100 k seed 1's path to 0.1 %
-        // went from 4 iterations to 10.)
-        repairServicePrices = []
         repaired.copy(from: current)
         if let choice = assembledChoice, let pool = columnPool, assembledViolation < relaxationViolation {
             // The plan assembled from earlier relaxations is closer to fitting: the repair starts there.
@@ -1434,7 +1433,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 w.startFills(from: UnsafePointer(current.fills.pointer + offset))
                 w.baseStock[move.node] = move.level
                 w.evaluate()
-                outcomes.record(w, slot: slot)
+                outcomes.record(w, slot: slot, use: productUse(w))
                 slot += workers
             }
         }
@@ -1449,7 +1448,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         let before = storedUse(of: p)
         let after = moveOutcomes.use(slot: slot)
         if pushesOver(resource: resource, before: before, after: after, slack: slack) { return nil }
-        moveOutcomes.write(slot: slot, into: repaired, product: p, offset: offsets[p], vendorChoice: move.vendor)
+        moveOutcomes.write(slot: slot, into: repaired, product: p, offset: offsets[p], nodeCount: offsets[p + 1] - offsets[p], vendorChoice: move.vendor)
         return (0..<resourceCount).map { after[$0] - before[$0] }
     }
 }
@@ -1458,45 +1457,34 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
 /// product (slot k's local nodes at `k * width`), and its use of every constraint (dense).
 final class MoveOutcomes: @unchecked Sendable {
     let width: Int
-    let nodeCount: Int
+    let resourceCount: Int
     let speedCount: Int
     let slots: SolutionStore
-    let nodes: SharedBuffer<Int>
     let denseUse: SharedBuffer<Double>
-    var resourceCount: Int { 3 * nodeCount + speedCount }
 
     init(capacity: Int, width: Int, nodeCount: Int, speedCount: Int) {
         self.width = width
-        self.nodeCount = nodeCount
+        self.resourceCount = 3 * nodeCount + speedCount
         self.speedCount = speedCount
         slots = SolutionStore(positions: capacity * width, products: capacity, speedCount: speedCount)
-        nodes = SharedBuffer(repeating: 0, count: capacity)
-        denseUse = SharedBuffer(repeating: 0, count: capacity * (3 * nodeCount + speedCount))
+        denseUse = SharedBuffer(repeating: 0, count: capacity * resourceCount)
     }
 
-    /// Keeps the workspace's evaluation in `slot`.
-    func record(_ w: ProductWorkspace, slot: Int) {
+    /// Keeps the workspace's evaluation in `slot`, and `use`, its use of every constraint.
+    func record(_ w: ProductWorkspace, slot: Int, use: [Double]) {
         slots.record(w, product: slot, offset: slot * width, vendorChoice: 0)
-        nodes[slot] = w.nodeCount
-        let dense = slot * resourceCount
-        for r in 0..<resourceCount { denseUse[dense + r] = 0 }
-        for i in 0..<w.nodeCount {
-            let n = Int(w.template.nodes[i])
-            denseUse[dense + n] += w.cube * w.onHand[i]
-            denseUse[dense + nodeCount + n] += w.served[i]
-            denseUse[dense + 2 * nodeCount + n] += w.inbound[i]
-        }
-        for s in 0..<speedCount { denseUse[dense + 3 * nodeCount + s] = w.missed(speed: s) }
+        for r in 0..<resourceCount { denseUse[slot * resourceCount + r] = use[r] }
     }
 
     func use(slot: Int) -> [Double] {
         (0..<resourceCount).map { denseUse[slot * resourceCount + $0] }
     }
 
-    /// Writes `slot` into the store as product p's plan; its priced cost is left as it was.
-    func write(slot: Int, into store: SolutionStore, product p: Int, offset: Int, vendorChoice: Int) {
+    /// Writes `slot` into the store as product p's plan (its `nodeCount` local nodes at `offset`); its
+    /// priced cost is left as it was.
+    func write(slot: Int, into store: SolutionStore, product p: Int, offset: Int, nodeCount: Int, vendorChoice: Int) {
         let base = slot * width
-        for i in 0..<nodes[slot] {
+        for i in 0..<nodeCount {
             store.stocks[offset + i] = slots.stocks[base + i]
             store.storageUse[offset + i] = slots.storageUse[base + i]
             store.outboundUse[offset + i] = slots.outboundUse[base + i]

@@ -28,7 +28,7 @@ public protocol DecomposableProblem: AnyObject {
     /// without one. (`InventoryProblem` returns it when it fits unrepaired: a what-if that leaves the
     /// last plan feasible is answered from it at once. One that breaks it is mostly repaired sooner from
     /// the assembled plans of the first iterations; after a limits-only change the plan is repaired
-    /// where it stands when the carried relaxation would steer those iterations elsewhere.)
+    /// where it stands, in a few rounds.)
     func repairStartingPlan(deadline: UInt64) -> PrimalCandidate?
     /// A primal solution assembled from earlier relaxations' block solutions without solving any block
     /// again (the restricted master), starting its own trial prices at `prices`; it becomes the one
