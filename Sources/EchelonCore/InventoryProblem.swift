@@ -18,15 +18,71 @@ import Darwin
 final class SharedBuffer<Element>: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Element>
     let count: Int
+    /// How the memory was obtained, and so how it is released.
+    private let source: Source
+    private enum Source {
+        case allocated
+        case calloc
+        /// An anonymous mapping of this many bytes, from `base`.
+        case mapped(base: UnsafeMutableRawPointer, bytes: Int)
+    }
+
+    /// Buffers of zeros at least this large are mapped with transparent huge pages asked for.
+    static var hugePageThreshold: Int { 8 << 20 }
+
     init(repeating value: Element, count: Int) {
         self.count = count
-        pointer = .allocate(capacity: max(1, count))
-        pointer.initialize(repeating: value, count: max(1, count))
+        let capacity = max(1, count)
+        let bytes = capacity * MemoryLayout<Element>.stride
+        // A buffer of zeros of a plain type is not filled: fresh pages come zeroed from the kernel when
+        // first touched, and the parts never written (a column pool's spare slots) cost neither time nor
+        // memory. A large one is mapped with transparent huge pages asked for (`madvise`; the kernel's
+        // default here is "madvise"): 4 kB page faults cost ≈ 3.7 µs each on this virtual machine, and at
+        // 100 k products the solver's stores took 0.25–0.55 s to fill with zeros before a warm re-solve
+        // could start, and as long again to fault in when filled with zeros lazily.
+        let isZero = _isPOD(Element.self) && withUnsafeBytes(of: value) { raw in raw.allSatisfy { $0 == 0 } }
+        if isZero, bytes >= Self.hugePageThreshold, let mapped = Self.mapHugePages(bytes: bytes) {
+            pointer = mapped.aligned.bindMemory(to: Element.self, capacity: capacity)
+            source = .mapped(base: mapped.base, bytes: mapped.bytes)
+        } else if isZero, let raw = calloc(capacity, MemoryLayout<Element>.stride) {
+            pointer = raw.bindMemory(to: Element.self, capacity: capacity)
+            source = .calloc
+        } else {
+            pointer = .allocate(capacity: capacity)
+            pointer.initialize(repeating: value, count: capacity)
+            source = .allocated
+        }
     }
+
     deinit {
-        pointer.deinitialize(count: max(1, count))
-        pointer.deallocate()
+        switch source {
+        case .allocated:
+            pointer.deinitialize(count: max(1, count))
+            pointer.deallocate()
+        case .calloc:
+            free(pointer)
+        case let .mapped(base, bytes):
+            munmap(base, bytes)
+        }
     }
+
+    /// An anonymous zeroed mapping with room for `bytes` from a 2 MB boundary, huge pages asked for.
+    private static func mapHugePages(bytes: Int) -> (base: UnsafeMutableRawPointer, aligned: UnsafeMutableRawPointer, bytes: Int)? {
+        #if os(Linux)
+        let huge = 2 << 20
+        let length = bytes + huge
+        guard let base = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+            base != MAP_FAILED
+        else { return nil }
+        let address = UInt(bitPattern: base)
+        let aligned = UnsafeMutableRawPointer(bitPattern: (address + UInt(huge - 1)) & ~UInt(huge - 1))!
+        _ = madvise(aligned, bytes, MADV_HUGEPAGE)
+        return (base, aligned, length)
+        #else
+        return nil
+        #endif
+    }
+
     @inline(__always) subscript(i: Int) -> Element {
         get { pointer[i] }
         set { pointer[i] = newValue }
