@@ -143,6 +143,8 @@ public struct SolveResult: Sendable {
     public var history: [SolverSnapshot]
     /// The relaxation at the best dual prices, for a warm re-solve (nil when the solve kept none).
     public var relaxation: CarriedRelaxation? = nil
+    /// The plan's evaluation per position and product, for a warm re-solve (nil when the solve kept none).
+    public var planEvaluation: PlanEvaluation? = nil
 
     public init(
         plan: Plan, costs: CostBreakdown, dualBound: Double, gap: Double, certified: Bool, iterations: Int,

@@ -17,6 +17,8 @@ public struct WarmStart: Sendable {
     /// The relaxation's solution at `prices`, when the solve kept it: after a what-if that changes only
     /// limits it is still the minimum there, so the re-solve's first relaxation need not be solved.
     public var relaxation: CarriedRelaxation?
+    /// `plan`'s evaluation, when the solve that returned it kept one.
+    public var planEvaluation: PlanEvaluation?
     public init(prices: Prices, plan: Plan?) {
         self.prices = prices
         self.plan = plan
@@ -29,6 +31,7 @@ public struct WarmStart: Sendable {
             inbound: result.nodes.map(\.inboundPrice), service: result.speeds.map(\.price))
         plan = result.plan
         relaxation = result.relaxation
+        planEvaluation = result.planEvaluation
     }
 }
 
@@ -61,6 +64,52 @@ public struct CarriedRelaxation: Sendable {
     var missed: [Double] = []
 
     var hasEvaluation: Bool { !storageUse.isEmpty }
+}
+
+/// A plan's final evaluation (`Solver.evaluatePlan`) per position and product, kept with a solve's
+/// result for the next re-solve. After a what-if that changes only limits a product with the same plan
+/// evaluates to the same figures, so the re-solve's starting plan and its own final evaluation copy them
+/// instead of evaluating again. Double precision: a copied product's figures are its evaluation's own, to
+/// the bit, so a plan's reported figures still depend on the plan alone.
+public final class PlanEvaluation: @unchecked Sendable {
+    /// `Scenario.limitsFreeDigest` of the scenario evaluated.
+    let digest: Int
+    /// Per position: storage (cube × expected on hand), outbound and inbound use.
+    let storageUse: SharedBuffer<Double>
+    let outboundUse: SharedBuffer<Double>
+    let inboundUse: SharedBuffer<Double>
+    /// Per product: the six cost terms (in `CostBreakdown.total`'s order) and the missed units per speed.
+    let terms: SharedBuffer<Double>
+    let missed: SharedBuffer<Double>
+    /// Per product and one past the last: its first row in the plan's positions.
+    let firstRow: SharedBuffer<Int>
+
+    static let termCount = 6
+
+    init(digest: Int, positions: Int, products: Int, speedCount: Int) {
+        self.digest = digest
+        storageUse = SharedBuffer(repeating: 0, count: positions)
+        outboundUse = SharedBuffer(repeating: 0, count: positions)
+        inboundUse = SharedBuffer(repeating: 0, count: positions)
+        terms = SharedBuffer(repeating: 0, count: products * Self.termCount)
+        missed = SharedBuffer(repeating: 0, count: products * speedCount)
+        firstRow = SharedBuffer(repeating: 0, count: products + 1)
+    }
+
+    var positionCount: Int { storageUse.count }
+    var productCount: Int { firstRow.count - 1 }
+
+    /// Product p's cost, summed as `CostBreakdown.total` sums it.
+    func cost(of p: Int) -> Double {
+        let base = p * Self.termCount
+        return terms[base] + terms[base + 1] + terms[base + 2] + terms[base + 3] + terms[base + 4] + terms[base + 5]
+    }
+
+    /// Whether it evaluated this plan's products in a scenario that differs from `model`'s in limits only.
+    func fits(_ model: PlanningModel, positions: Int) -> Bool {
+        positionCount == positions && productCount == model.scenario.products.count
+            && digest == model.scenario.limitsFreeDigest
+    }
 }
 
 /// Statistics of the last solve, for the benchmark.
@@ -199,8 +248,11 @@ public struct Solver: Sendable {
         var outcome = run.outcome
         outcome.seconds += sampleSeconds
         let finalPrices = Prices(flattened: outcome.bestPrices, nodeCount: nodeCount, speedCount: speedCount)
-        let final = Self.evaluatePlan(model: model, store: run.plan, offsets: run.offsets, threads: threads)
-        MemoryTrace.mark("plan evaluated")
+        let previous = warmStart.flatMap { warm in warm.plan.flatMap { plan in warm.planEvaluation.map { (plan, $0) } } }
+        let final = Self.evaluatePlan(
+            model: model, store: run.plan, offsets: run.offsets, threads: threads, previous: previous,
+            records: carriesRelaxation && !pricesOnly)
+        if MemoryTrace.isEnabled { MemoryTrace.mark("plan evaluated (\(final.copied) products' evaluations copied from the last plan's)") }
 
         var nodes: [NodeUsage] = []
         for n in 0..<nodeCount {
@@ -224,6 +276,7 @@ public struct Solver: Sendable {
             certified: outcome.certified, iterations: outcome.iterations, seconds: outcome.seconds, threads: threads,
             stopReason: outcome.stopReason, nodes: nodes, speeds: speeds, violations: violations, history: history)
         result.relaxation = run.relaxation
+        result.planEvaluation = final.evaluation
         return result
     }
 
@@ -249,7 +302,20 @@ public struct Solver: Sendable {
             if warm.prices.storage.count == model.nodeCount && warm.prices.service.count == model.speedCount {
                 start = warm.prices.flattened
             }
-            if let plan = warm.plan { problem.warmStart(from: plan) }
+            if let plan = warm.plan {
+                problem.warmStart(from: plan)
+                // The evaluation must be this plan's, product by product (a caller may have swapped the plan).
+                if let evaluation = warm.planEvaluation, evaluation.fits(model, positions: problem.offsets[problem.productCount]),
+                    evaluation.firstRow[problem.productCount] == plan.positions.count,
+                    (0..<problem.productCount).allSatisfy({ p in
+                        Self.samePlan(
+                            p, offset: problem.offsets[p], template: model.templates[Int(model.templateOfProduct[p])],
+                            store: problem.current, model: model, as: (plan, evaluation))
+                    })
+                {
+                    problem.warmPlanEvaluation = evaluation
+                }
+            }
             if let relaxation = warm.relaxation, relaxation.prices == start, relaxation.digest == model.scenario.limitsFreeDigest {
                 carried = problem.carry(relaxation)
             }
@@ -335,14 +401,20 @@ public struct Solver: Sendable {
     /// A position is kept where the base stock is positive, which the store already says, so each
     /// chunk's first row is known before evaluating and every worker writes its rows straight into the
     /// plan's array: the plan (48 bytes a position, ≈ 10 positions a product) is never held twice.
-    static func evaluatePlan(model: PlanningModel, store: SolutionStore, offsets: [Int], threads: Int)
-        -> (plan: Plan, costs: CostBreakdown, use: [Double])
-    {
+    ///
+    /// With `previous` (the last solve's plan and its evaluation, of a scenario that differs in limits
+    /// only) a product whose plan is the same is copied from there; `records` keeps this evaluation for
+    /// the next re-solve.
+    static func evaluatePlan(
+        model: PlanningModel, store: SolutionStore, offsets: [Int], threads: Int,
+        previous: (plan: Plan, evaluation: PlanEvaluation)? = nil, records: Bool = false
+    ) -> (plan: Plan, costs: CostBreakdown, use: [Double], evaluation: PlanEvaluation?, copied: Int) {
         let productCount = model.scenario.products.count
         let nodeCount = model.nodeCount, speedCount = model.speedCount
         let chunkSize = InventoryProblem.chunkSize
         let chunkCount = (productCount + chunkSize - 1) / chunkSize
-        let width = 3 * nodeCount + speedCount + 6
+        let termCount = PlanEvaluation.termCount
+        let width = 3 * nodeCount + speedCount + termCount
         let partial = SharedBuffer<Double>(repeating: 0, count: max(1, chunkCount * width))
         var chunkFirstRow = [Int](repeating: 0, count: chunkCount + 1)
         for chunk in 0..<chunkCount {
@@ -355,6 +427,15 @@ public struct Solver: Sendable {
         let rowCount = chunkFirstRow[chunkCount]
         let workers = max(1, min(threads, chunkCount))
         let workspaces = (0..<workers).map { _ in ProductWorkspace(model: model) }
+        let reusable = previous.flatMap { last in
+            last.evaluation.fits(model, positions: offsets[productCount]) && last.plan.vendorChoice.count == productCount
+                && last.evaluation.firstRow[productCount] == last.plan.positions.count ? last : nil
+        }
+        let recorded = records
+            ? PlanEvaluation(
+                digest: model.scenario.limitsFreeDigest, positions: offsets[productCount], products: productCount,
+                speedCount: speedCount) : nil
+        let copiedPerWorker = SharedBuffer<Int>(repeating: 0, count: workers)
         let positions = [PlanPosition](unsafeUninitializedCapacity: rowCount) { rows, initializedCount in
             parallelFor(workers: workers) { worker in
                 let w = workspaces[worker]
@@ -363,13 +444,50 @@ public struct Solver: Sendable {
                     let base = chunk * width
                     var row = chunkFirstRow[chunk]
                     for p in (chunk * chunkSize)..<min(productCount, (chunk + 1) * chunkSize) {
-                        w.evaluate(stored: store, product: p, offset: offsets[p])
-                        let template = w.template
+                        let offset = offsets[p]
+                        let template = model.templates[Int(model.templateOfProduct[p])]
+                        recorded?.firstRow[p] = row
+                        if let last = reusable, Self.samePlan(p, offset: offset, template: template, store: store, model: model, as: last) {
+                            let evaluation = last.evaluation
+                            for r in evaluation.firstRow[p]..<evaluation.firstRow[p + 1] {
+                                precondition(row < chunkFirstRow[chunk + 1], "more stocked positions than counted")
+                                (rows.baseAddress! + row).initialize(to: last.plan.positions[r])
+                                row += 1
+                            }
+                            for i in 0..<template.nodeCount {
+                                let n = Int(template.nodes[i])
+                                partial[base + n] += evaluation.storageUse[offset + i]
+                                partial[base + nodeCount + n] += evaluation.outboundUse[offset + i]
+                                partial[base + 2 * nodeCount + n] += evaluation.inboundUse[offset + i]
+                                if let recorded {
+                                    recorded.storageUse[offset + i] = evaluation.storageUse[offset + i]
+                                    recorded.outboundUse[offset + i] = evaluation.outboundUse[offset + i]
+                                    recorded.inboundUse[offset + i] = evaluation.inboundUse[offset + i]
+                                }
+                            }
+                            for s in 0..<speedCount {
+                                partial[base + 3 * nodeCount + s] += evaluation.missed[p * speedCount + s]
+                                recorded?.missed[p * speedCount + s] = evaluation.missed[p * speedCount + s]
+                            }
+                            for k in 0..<termCount {
+                                partial[base + 3 * nodeCount + speedCount + k] += evaluation.terms[p * termCount + k]
+                                recorded?.terms[p * termCount + k] = evaluation.terms[p * termCount + k]
+                            }
+                            copiedPerWorker[worker] += 1
+                            continue
+                        }
+                        w.evaluate(stored: store, product: p, offset: offset)
                         for i in 0..<w.nodeCount {
                             let n = Int(template.nodes[i])
-                            partial[base + n] += w.cube * w.onHand[i]
+                            let storage = w.cube * w.onHand[i]
+                            partial[base + n] += storage
                             partial[base + nodeCount + n] += w.served[i]
                             partial[base + 2 * nodeCount + n] += w.inbound[i]
+                            if let recorded {
+                                recorded.storageUse[offset + i] = storage
+                                recorded.outboundUse[offset + i] = w.served[i]
+                                recorded.inboundUse[offset + i] = w.inbound[i]
+                            }
                             if w.baseStock[i] > 0 {
                                 precondition(row < chunkFirstRow[chunk + 1], "more stocked positions than counted")
                                 (rows.baseAddress! + row).initialize(
@@ -380,10 +498,16 @@ public struct Solver: Sendable {
                                 row += 1
                             }
                         }
-                        for s in 0..<speedCount { partial[base + 3 * nodeCount + s] += w.missed(speed: s) }
+                        for s in 0..<speedCount {
+                            partial[base + 3 * nodeCount + s] += w.missed(speed: s)
+                            recorded?.missed[p * speedCount + s] = w.missed(speed: s)
+                        }
                         let c = w.costs
                         let terms = [c.purchase, c.inboundTransport, c.holding, c.outboundShipping, c.missPenalty, c.transfer]
-                        for (k, term) in terms.enumerated() { partial[base + 3 * nodeCount + speedCount + k] += term }
+                        for (k, term) in terms.enumerated() {
+                            partial[base + 3 * nodeCount + speedCount + k] += term
+                            recorded?.terms[p * termCount + k] = term
+                        }
                     }
                     precondition(row == chunkFirstRow[chunk + 1], "fewer stocked positions than counted")
                     chunk += workers
@@ -391,13 +515,14 @@ public struct Solver: Sendable {
             }
             initializedCount = rowCount
         }
+        recorded?.firstRow[productCount] = rowCount
         var use = [Double](repeating: 0, count: 3 * nodeCount + speedCount)
         var terms = [Double](repeating: 0, count: 6)
         var vendors = [Int32](repeating: 0, count: productCount)
         for chunk in 0..<chunkCount {
             let base = chunk * width
             for r in 0..<use.count { use[r] += partial[base + r] }
-            for k in 0..<6 { terms[k] += partial[base + use.count + k] }
+            for k in 0..<termCount { terms[k] += partial[base + use.count + k] }
         }
         for p in 0..<productCount {
             vendors[p] = Int32(store.vendorChoice(of: p, model: model))
@@ -409,6 +534,25 @@ public struct Solver: Sendable {
         costs.outboundShipping = terms[3]
         costs.missPenalty = terms[4]
         costs.transfer = terms[5]
-        return (Plan(vendorChoice: vendors, positions: positions), costs, use)
+        let copied = (0..<workers).reduce(0) { $0 + copiedPerWorker[$1] }
+        return (Plan(vendorChoice: vendors, positions: positions), costs, use, recorded, copied)
+    }
+
+    /// Whether product p's plan in `store` is the one `last` evaluated: the same vendor, and a row of the
+    /// same base stock for each stocked node, in the template's order (as `evaluatePlan` writes them).
+    static func samePlan(
+        _ p: Int, offset: Int, template: ProductTemplate, store: SolutionStore, model: PlanningModel,
+        as last: (plan: Plan, evaluation: PlanEvaluation)
+    ) -> Bool {
+        guard last.plan.vendorChoice[p] == Int32(store.vendorChoice(of: p, model: model)) else { return false }
+        var r = last.evaluation.firstRow[p]
+        let end = last.evaluation.firstRow[p + 1]
+        for i in 0..<template.nodeCount where store.stocks[offset + i] > 0 {
+            guard r < end else { return false }
+            let position = last.plan.positions[r]
+            guard position.node == template.nodes[i], position.baseStock == store.stocks[offset + i] else { return false }
+            r += 1
+        }
+        return r == end
     }
 }

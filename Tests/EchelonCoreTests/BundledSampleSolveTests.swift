@@ -65,6 +65,68 @@ import Testing
     print("cut repaired from the plan: \(kept) of \(scenario.products.count) products kept their plans; warm gap \(warm.gap)")
 }
 
+/// After a limits-only what-if a re-solve copies the figures of every product whose plan it kept from
+/// the last solve's final evaluation (`PlanEvaluation`) instead of evaluating it again; the plan it
+/// reports must still be exactly that plan's own evaluation, to the bit, as if nothing were copied.
+@Test func aKeptProductsFiguresAreCopiedExactlyFromTheLastEvaluation() throws {
+    let scenario = try ScenarioLoader.load(directory: BundledSample.usNetwork)
+    let limits = SolveLimits(gap: 0.01, maxIterations: 200, timeLimit: 600, threads: 2)
+    let cold = Solver().solve(scenario: scenario, limits: limits)
+    let evaluation = try #require(cold.planEvaluation, "a solve that carries its relaxation keeps its plan's evaluation")
+    let node = try #require(scenario.nodes.firstIndex { $0.id == "FC-EWR" })
+    let changed = try scenario.applying([
+        .setCapacity(node: node, storage: 0.8 * scenario.nodes[node].storageCapacity, outbound: nil, inbound: nil)
+    ])
+    let warm = Solver().solve(scenario: changed, limits: limits, warmStart: WarmStart(cold))
+    let model = PlanningModel(scenario: changed)
+    let problem = InventoryProblem(model: model, threads: 1)
+    problem.warmStart(from: warm.plan)
+    let fresh = Solver.evaluatePlan(model: model, store: problem.current, offsets: problem.offsets, threads: 1)
+    let copying = Solver.evaluatePlan(
+        model: model, store: problem.current, offsets: problem.offsets, threads: 2, previous: (cold.plan, evaluation))
+    #expect(fresh.copied == 0)
+    #expect(copying.copied > scenario.products.count / 2, "\(copying.copied) products copied")
+    #expect(copying.copied < scenario.products.count, "the cut changed some products' plans")
+    #expect(copying.plan == fresh.plan)
+    #expect(copying.costs == fresh.costs)
+    #expect(copying.use == fresh.use)
+    #expect(warm.plan == fresh.plan)
+    #expect(warm.costs == fresh.costs)
+    // A scenario whose products differ (demand scaled) copies nothing.
+    let scaled = try scenario.applying([.scaleDemand(scope: .all, factor: 1.1)])
+    let scaledModel = PlanningModel(scenario: scaled)
+    let scaledProblem = InventoryProblem(model: scaledModel, threads: 1)
+    scaledProblem.warmStart(from: cold.plan)
+    let notCopied = Solver.evaluatePlan(
+        model: scaledModel, store: scaledProblem.current, offsets: scaledProblem.offsets, threads: 1, previous: (cold.plan, evaluation))
+    #expect(notCopied.copied == 0)
+}
+
+/// A re-solve after more capacity (the last plan still fits) starts from that plan without evaluating
+/// any product: the carried relaxation brings its own evaluation, and the plan's products are copied from
+/// the last solve's final evaluation, so the starting plan costs exactly what that solve reported.
+@Test func aWarmPlanThatStillFitsIsTakenWithoutEvaluatingIt() throws {
+    let scenario = try ScenarioLoader.load(directory: BundledSample.usNetwork)
+    let limits = SolveLimits(gap: 0.01, maxIterations: 200, timeLimit: 600, threads: 2)
+    let cold = Solver().solve(scenario: scenario, limits: limits)
+    let relaxation = try #require(cold.relaxation)
+    let evaluation = try #require(cold.planEvaluation)
+    let node = try #require(scenario.nodes.firstIndex { $0.id == "FC-EWR" })
+    let changed = try scenario.applying([
+        .setCapacity(node: node, storage: 1.2 * scenario.nodes[node].storageCapacity, outbound: nil, inbound: nil)
+    ])
+    let model = PlanningModel(scenario: changed)
+    let problem = InventoryProblem(model: model, threads: 2)
+    problem.warmStart(from: cold.plan)
+    problem.warmPlanEvaluation = evaluation
+    #expect(problem.carry(relaxation))
+    let candidate = try #require(problem.repairStartingPlan(deadline: UInt64.max), "the plan fits the raised limit")
+    #expect(problem.evaluationCounts.evaluations == 0)
+    let copiedCost = (0..<scenario.products.count).reduce(0.0) { $0 + evaluation.cost(of: $1) }
+    #expect(abs(candidate.cost - copiedCost) <= 1e-12 * copiedCost)
+    #expect(abs(candidate.cost - cold.costs.total) <= 1e-12 * cold.costs.total, "\(candidate.cost) against \(cold.costs.total)")
+}
+
 /// A cut the plan's repair cannot absorb in a few rounds is left to the iterations: after FC-EWR's
 /// storage −60 % the warm plan's repair crept at a one-day shortfall for 18 rounds (89 427 repair
 /// evaluations, 0.9 s) before the next iteration's assembled plan fitted in two; it now stops after
