@@ -35,11 +35,12 @@ final class SharedBuffer<Element>: @unchecked Sendable {
         let capacity = max(1, count)
         let bytes = capacity * MemoryLayout<Element>.stride
         // A buffer of zeros of a plain type is not filled: fresh pages come zeroed from the kernel when
-        // first touched, and the parts never written (a column pool's spare slots) cost neither time nor
-        // memory. A large one is mapped with transparent huge pages asked for (`madvise`; the kernel's
-        // default here is "madvise"): 4 kB page faults cost ≈ 3.7 µs each on this virtual machine, and at
-        // 100 k products the solver's stores took 0.25–0.55 s to fill with zeros before a warm re-solve
-        // could start, and as long again to fault in when filled with zeros lazily.
+        // first touched, and the parts never written (a column pool's spare slots; with huge pages, the
+        // 2 MB pages never touched) cost neither time nor memory. A large one is mapped with transparent
+        // huge pages asked for (`madvise`; the kernel's default here is "madvise"): 4 kB page faults cost
+        // ≈ 3.7 µs each on this virtual machine, and at 100 k products the solver's stores took 0.25–0.55 s
+        // to fill with zeros before a warm re-solve could start, and as long again to fault in when left
+        // to the kernel in 4 kB pages.
         let isZero = _isPOD(Element.self) && withUnsafeBytes(of: value) { raw in raw.allSatisfy { $0 == 0 } }
         if isZero, bytes >= Self.hugePageThreshold, let mapped = Self.mapHugePages(bytes: bytes) {
             pointer = mapped.aligned.bindMemory(to: Element.self, capacity: capacity)
@@ -261,9 +262,10 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     /// The warm plan's fill rates per position (its rows'; 0 where it holds nothing), until its repair
     /// after a limits-only change (`evaluateCarried`).
     private var warmPlanFills: SharedBuffer<Double>? = nil
-    /// The fixed-point tolerance of the running repair's trial moves (`proposeMoves`); the moves applied
-    /// are evaluated again to the exact one (`evaluateMoves`). A trial only ranks its move, and in the warm
-    /// plan's repair it is evaluated to the subproblem search's tolerance: at 100 k products after
+    /// The fixed-point tolerance of the running repair's trial moves (`proposeMoves`); the batches of moves
+    /// to apply are evaluated again to the exact one (`evaluateMoves`), and each applied move is checked
+    /// on that. A trial ranks, screens and sizes the moves only, and in the warm plan's repair it is
+    /// evaluated to the subproblem search's tolerance: at 100 k products after
     /// FC-EWR's storage −20 % the re-solve's sweeps per evaluation fell from 8.97 to 6.50 and the re-solve
     /// from 1.98 s to 1.60 s. The cold solves' repairs keep the exact one: loosened, their paths moved by
     /// noise (the bundled sample and five small scenarios at 0.5 % within ±0.03 %), and on 100 k seed 2
@@ -559,15 +561,17 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
 
     /// `repairStartingPlan` with a carried relaxation: the warm plan (in `repaired`) is evaluated as a
     /// candidate and a column, and the carried solutions (in `current`) at the carried prices, which
-    /// makes them the first relaxation (`relax`). With the relaxation's recorded evaluation only the plans
-    /// that differ from it are evaluated; without it, a product whose plan is its relaxation's solution is
-    /// evaluated once.
+    /// makes them the first relaxation (`relax`). With the relaxation's recorded evaluation and the plan's
+    /// (`warmPlanEvaluation`) nothing is evaluated; with the relaxation's only, the plans that differ from
+    /// it; without it, a product whose plan is its relaxation's solution is evaluated once.
     private func evaluateCarried(_ relaxation: CarriedRelaxation, deadline: UInt64) -> PrimalCandidate? {
         let prices = Prices(flattened: relaxation.prices, nodeCount: nodeCount, speedCount: speedCount)
         let hasPlan = warmPlanPending
         warmPlanPending = false
         let planEvaluation = hasPlan ? warmPlanEvaluation : nil
+        let planFills = warmPlanFills
         warmPlanEvaluation = nil
+        warmPlanFills = nil
         let evaluated = SharedBuffer<Int>(repeating: 0, count: threads)
         forEachChunk { worker, chunk in
             let w = workspaces[worker]
@@ -610,7 +614,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 var same = repaired.vendorChoice(of: p, model: model) == vendor
                 for i in 0..<nodes where same && repaired.stocks[offset + i] != current.stocks[offset + i] { same = false }
                 if let evaluation = planEvaluation {
-                    // The plan is the one the last solve evaluated at the end (`warmStart(from:)`).
+                    // The plan is the one the last solve evaluated at the end (checked in `Solver.runMaster`).
                     for i in offset..<(offset + nodes) {
                         repaired.storageUse[i] = evaluation.storageUse[i]
                         repaired.outboundUse[i] = evaluation.outboundUse[i]
@@ -662,9 +666,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         // bundled sample and five small scenarios at 0.5 % within ±0.04 %, and took 100 k seed 1's path to
         // 0.1 % from 4 iterations to 10.)
         repairServicePrices = Array(relaxation.prices[(3 * nodeCount)...])
-        repairStartFills = warmPlanFills
+        repairStartFills = planFills
         repairTrialTolerance = ProductWorkspace.searchTolerance
-        warmPlanFills = nil
         defer {
             repairServicePrices = []
             repairStartFills = nil
@@ -1428,6 +1431,10 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                         let relieved = baseUse[resource] - newUse[resource]
                         // Below the trial's tolerance of the product's use it is the fixed point's, not a move.
                         if relieved <= trialTolerance * max(1e-3, abs(baseUse[resource])) { continue }
+                        // The screen stays at the exact tolerance's noise, even for a looser trial: it then also
+                        // refuses moves that touch a full constraint within the trial's tolerance. (At that
+                        // tolerance instead, 100 k seed 2's warm re-solve after FC-EWR's storage −20 % took
+                        // 285 895 evaluations against 222 921, seed 1's the same.)
                         if pushesOver(resource: resource, before: baseUse, after: newUse, slack: slack) { continue }
                         let move = Move(product: p, node: i, level: level, vendor: vendor, costDelta: delta, benefit: relieved)
                         let best = proposals[p * width + j]

@@ -74,6 +74,9 @@ public struct CarriedRelaxation: Sendable {
 public final class PlanEvaluation: @unchecked Sendable {
     /// `Scenario.limitsFreeDigest` of the scenario evaluated.
     let digest: Int
+    /// The plan evaluated (shared with the result's, not copied; set once, by `Solver.evaluatePlan`
+    /// when it has built it): a product's figures are copied only where another plan is this one.
+    fileprivate(set) var plan: Plan
     /// Per position: storage (cube × expected on hand), outbound and inbound use.
     let storageUse: SharedBuffer<Double>
     let outboundUse: SharedBuffer<Double>
@@ -85,9 +88,15 @@ public final class PlanEvaluation: @unchecked Sendable {
     let firstRow: SharedBuffer<Int>
 
     static let termCount = 6
+    /// A solve keeps its plan's evaluation (24 bytes a position) up to this size: at 1 M products
+    /// (26 M positions) it would hold 0.6 GB more, twice during a re-solve, beside the carried relaxation.
+    static let budgetBytes = 400_000_000
 
-    init(digest: Int, positions: Int, products: Int, speedCount: Int) {
+    static func isKept(positions: Int) -> Bool { positions * 3 * MemoryLayout<Double>.stride <= budgetBytes }
+
+    init(digest: Int, plan: Plan, positions: Int, products: Int, speedCount: Int) {
         self.digest = digest
+        self.plan = plan
         storageUse = SharedBuffer(repeating: 0, count: positions)
         outboundUse = SharedBuffer(repeating: 0, count: positions)
         inboundUse = SharedBuffer(repeating: 0, count: positions)
@@ -105,10 +114,11 @@ public final class PlanEvaluation: @unchecked Sendable {
         return terms[base] + terms[base + 1] + terms[base + 2] + terms[base + 3] + terms[base + 4] + terms[base + 5]
     }
 
-    /// Whether it evaluated this plan's products in a scenario that differs from `model`'s in limits only.
+    /// Whether it evaluated a scenario that differs from `model`'s in limits only, laid out as `positions`.
     func fits(_ model: PlanningModel, positions: Int) -> Bool {
-        positionCount == positions && productCount == model.scenario.products.count
-            && digest == model.scenario.limitsFreeDigest
+        let products = model.scenario.products.count
+        return positionCount == positions && productCount == products && plan.vendorChoice.count == products
+            && firstRow[products] == plan.positions.count && digest == model.scenario.limitsFreeDigest
     }
 }
 
@@ -248,10 +258,9 @@ public struct Solver: Sendable {
         var outcome = run.outcome
         outcome.seconds += sampleSeconds
         let finalPrices = Prices(flattened: outcome.bestPrices, nodeCount: nodeCount, speedCount: speedCount)
-        let previous = warmStart.flatMap { warm in warm.plan.flatMap { plan in warm.planEvaluation.map { (plan, $0) } } }
         let final = Self.evaluatePlan(
-            model: model, store: run.plan, offsets: run.offsets, threads: threads, previous: previous,
-            records: carriesRelaxation && !pricesOnly)
+            model: model, store: run.plan, offsets: run.offsets, threads: threads, previous: warmStart?.planEvaluation,
+            records: carriesRelaxation && !pricesOnly && PlanEvaluation.isKept(positions: run.offsets[model.scenario.products.count]))
         if MemoryTrace.isEnabled { MemoryTrace.mark("plan evaluated (\(final.copied) products' evaluations copied from the last plan's)") }
 
         var nodes: [NodeUsage] = []
@@ -304,13 +313,13 @@ public struct Solver: Sendable {
             }
             if let plan = warm.plan {
                 problem.warmStart(from: plan)
-                // The evaluation must be this plan's, product by product (a caller may have swapped the plan).
+                // Taken only where the plan is the one it evaluated, product by product (`WarmStart`'s plan
+                // may have been replaced since).
                 if let evaluation = warm.planEvaluation, evaluation.fits(model, positions: problem.offsets[problem.productCount]),
-                    evaluation.firstRow[problem.productCount] == plan.positions.count,
                     (0..<problem.productCount).allSatisfy({ p in
                         Self.samePlan(
                             p, offset: problem.offsets[p], template: model.templates[Int(model.templateOfProduct[p])],
-                            store: problem.current, model: model, as: (plan, evaluation))
+                            store: problem.current, model: model, as: evaluation)
                     })
                 {
                     problem.warmPlanEvaluation = evaluation
@@ -402,12 +411,12 @@ public struct Solver: Sendable {
     /// chunk's first row is known before evaluating and every worker writes its rows straight into the
     /// plan's array: the plan (48 bytes a position, ≈ 10 positions a product) is never held twice.
     ///
-    /// With `previous` (the last solve's plan and its evaluation, of a scenario that differs in limits
-    /// only) a product whose plan is the same is copied from there; `records` keeps this evaluation for
-    /// the next re-solve.
+    /// With `previous` (the last solve's plan evaluation, of a scenario that differs in limits only) a
+    /// product whose plan is the one evaluated there is copied from there; `records` keeps this evaluation
+    /// for the next re-solve.
     static func evaluatePlan(
         model: PlanningModel, store: SolutionStore, offsets: [Int], threads: Int,
-        previous: (plan: Plan, evaluation: PlanEvaluation)? = nil, records: Bool = false
+        previous: PlanEvaluation? = nil, records: Bool = false
     ) -> (plan: Plan, costs: CostBreakdown, use: [Double], evaluation: PlanEvaluation?, copied: Int) {
         let productCount = model.scenario.products.count
         let nodeCount = model.nodeCount, speedCount = model.speedCount
@@ -427,14 +436,11 @@ public struct Solver: Sendable {
         let rowCount = chunkFirstRow[chunkCount]
         let workers = max(1, min(threads, chunkCount))
         let workspaces = (0..<workers).map { _ in ProductWorkspace(model: model) }
-        let reusable = previous.flatMap { last in
-            last.evaluation.fits(model, positions: offsets[productCount]) && last.plan.vendorChoice.count == productCount
-                && last.evaluation.firstRow[productCount] == last.plan.positions.count ? last : nil
-        }
+        let reusable = previous.flatMap { $0.fits(model, positions: offsets[productCount]) ? $0 : nil }
         let recorded = records
             ? PlanEvaluation(
-                digest: model.scenario.limitsFreeDigest, positions: offsets[productCount], products: productCount,
-                speedCount: speedCount) : nil
+                digest: model.scenario.limitsFreeDigest, plan: Plan(vendorChoice: [], positions: []), positions: offsets[productCount],
+                products: productCount, speedCount: speedCount) : nil
         let copiedPerWorker = SharedBuffer<Int>(repeating: 0, count: workers)
         let positions = [PlanPosition](unsafeUninitializedCapacity: rowCount) { rows, initializedCount in
             parallelFor(workers: workers) { worker in
@@ -447,11 +453,12 @@ public struct Solver: Sendable {
                         let offset = offsets[p]
                         let template = model.templates[Int(model.templateOfProduct[p])]
                         recorded?.firstRow[p] = row
-                        if let last = reusable, Self.samePlan(p, offset: offset, template: template, store: store, model: model, as: last) {
-                            let evaluation = last.evaluation
+                        if let evaluation = reusable,
+                            Self.samePlan(p, offset: offset, template: template, store: store, model: model, as: evaluation)
+                        {
                             for r in evaluation.firstRow[p]..<evaluation.firstRow[p + 1] {
                                 precondition(row < chunkFirstRow[chunk + 1], "more stocked positions than counted")
-                                (rows.baseAddress! + row).initialize(to: last.plan.positions[r])
+                                (rows.baseAddress! + row).initialize(to: evaluation.plan.positions[r])
                                 row += 1
                             }
                             for i in 0..<template.nodeCount {
@@ -535,21 +542,23 @@ public struct Solver: Sendable {
         costs.missPenalty = terms[4]
         costs.transfer = terms[5]
         let copied = (0..<workers).reduce(0) { $0 + copiedPerWorker[$1] }
-        return (Plan(vendorChoice: vendors, positions: positions), costs, use, recorded, copied)
+        let plan = Plan(vendorChoice: vendors, positions: positions)
+        recorded?.plan = plan
+        return (plan, costs, use, recorded, copied)
     }
 
-    /// Whether product p's plan in `store` is the one `last` evaluated: the same vendor, and a row of the
-    /// same base stock for each stocked node, in the template's order (as `evaluatePlan` writes them).
+    /// Whether product p's plan in `store` is the one `evaluation` evaluated (which `fits` the model): the
+    /// same vendor, and a row of the same base stock for each stocked node, in the template's order (as
+    /// `evaluatePlan` writes them).
     static func samePlan(
-        _ p: Int, offset: Int, template: ProductTemplate, store: SolutionStore, model: PlanningModel,
-        as last: (plan: Plan, evaluation: PlanEvaluation)
+        _ p: Int, offset: Int, template: ProductTemplate, store: SolutionStore, model: PlanningModel, as evaluation: PlanEvaluation
     ) -> Bool {
-        guard last.plan.vendorChoice[p] == Int32(store.vendorChoice(of: p, model: model)) else { return false }
-        var r = last.evaluation.firstRow[p]
-        let end = last.evaluation.firstRow[p + 1]
+        guard evaluation.plan.vendorChoice[p] == Int32(store.vendorChoice(of: p, model: model)) else { return false }
+        var r = evaluation.firstRow[p]
+        let end = evaluation.firstRow[p + 1]
         for i in 0..<template.nodeCount where store.stocks[offset + i] > 0 {
             guard r < end else { return false }
-            let position = last.plan.positions[r]
+            let position = evaluation.plan.positions[r]
             guard position.node == template.nodes[i], position.baseStock == store.stocks[offset + i] else { return false }
             r += 1
         }

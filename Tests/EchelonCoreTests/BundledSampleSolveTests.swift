@@ -83,7 +83,7 @@ import Testing
     problem.warmStart(from: warm.plan)
     let fresh = Solver.evaluatePlan(model: model, store: problem.current, offsets: problem.offsets, threads: 1)
     let copying = Solver.evaluatePlan(
-        model: model, store: problem.current, offsets: problem.offsets, threads: 2, previous: (cold.plan, evaluation))
+        model: model, store: problem.current, offsets: problem.offsets, threads: 2, previous: evaluation)
     #expect(fresh.copied == 0)
     #expect(copying.copied > scenario.products.count / 2, "\(copying.copied) products copied")
     #expect(copying.copied < scenario.products.count, "the cut changed some products' plans")
@@ -92,13 +92,26 @@ import Testing
     #expect(copying.use == fresh.use)
     #expect(warm.plan == fresh.plan)
     #expect(warm.costs == fresh.costs)
+    // A plan edited since (one base stock raised) is copied except where it differs from the one evaluated.
+    var edited = cold.plan
+    let row = try #require(edited.positions.indices.first)
+    edited.positions[row].baseStock += 1
+    let editedProblem = InventoryProblem(model: PlanningModel(scenario: scenario), threads: 1)
+    editedProblem.warmStart(from: edited)
+    let baseModel = PlanningModel(scenario: scenario)
+    let editedFresh = Solver.evaluatePlan(model: baseModel, store: editedProblem.current, offsets: editedProblem.offsets, threads: 1)
+    let editedCopying = Solver.evaluatePlan(
+        model: baseModel, store: editedProblem.current, offsets: editedProblem.offsets, threads: 1, previous: evaluation)
+    #expect(editedCopying.copied == scenario.products.count - 1)
+    #expect(editedCopying.plan == editedFresh.plan)
+    #expect(editedCopying.costs == editedFresh.costs)
     // A scenario whose products differ (demand scaled) copies nothing.
     let scaled = try scenario.applying([.scaleDemand(scope: .all, factor: 1.1)])
     let scaledModel = PlanningModel(scenario: scaled)
     let scaledProblem = InventoryProblem(model: scaledModel, threads: 1)
     scaledProblem.warmStart(from: cold.plan)
     let notCopied = Solver.evaluatePlan(
-        model: scaledModel, store: scaledProblem.current, offsets: scaledProblem.offsets, threads: 1, previous: (cold.plan, evaluation))
+        model: scaledModel, store: scaledProblem.current, offsets: scaledProblem.offsets, threads: 1, previous: evaluation)
     #expect(notCopied.copied == 0)
 }
 
