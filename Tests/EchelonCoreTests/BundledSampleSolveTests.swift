@@ -115,6 +115,28 @@ import Testing
     #expect(notCopied.copied == 0)
 }
 
+/// The same after an outbound cut at the node whose outbound binds (FC-DFW): the warm plan's repair
+/// moves flow, not stock held, and the re-solve's reported figures are still its plan's own.
+@Test func aWarmResolveAfterAnOutboundCutReportsItsPlansOwnFigures() throws {
+    let scenario = try ScenarioLoader.load(directory: BundledSample.usNetwork)
+    let limits = SolveLimits(gap: 0.01, maxIterations: 200, timeLimit: 600, threads: 2)
+    let cold = Solver().solve(scenario: scenario, limits: limits)
+    let node = try #require(scenario.nodes.firstIndex { $0.id == "FC-DFW" })
+    let capacity = 0.85 * scenario.nodes[node].outboundCapacity
+    try #require(cold.nodes[node].outboundUsed > capacity * 1.01, "the cold plan must break the cut")
+    let changed = try scenario.applying([.setCapacity(node: node, storage: nil, outbound: capacity, inbound: nil)])
+    let warm = Solver().solve(scenario: changed, limits: limits, warmStart: WarmStart(cold))
+    #expect(warm.violations.isEmpty, "\(warm.violations)")
+    #expect(warm.gap <= limits.gap)
+    #expect(warm.nodes[node].outboundUsed <= capacity * (1 + 1e-6))
+    let model = PlanningModel(scenario: changed)
+    let problem = InventoryProblem(model: model, threads: 1)
+    problem.warmStart(from: warm.plan)
+    let fresh = Solver.evaluatePlan(model: model, store: problem.current, offsets: problem.offsets, threads: 1)
+    #expect(warm.plan == fresh.plan)
+    #expect(warm.costs == fresh.costs)
+}
+
 /// A re-solve after more capacity (the last plan still fits) starts from that plan without evaluating
 /// any product: the carried relaxation brings its own evaluation, and the plan's products are copied from
 /// the last solve's final evaluation, so the starting plan costs exactly what that solve reported.
