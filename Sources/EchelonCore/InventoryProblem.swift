@@ -694,7 +694,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         var kept = CarriedRelaxation(
             prices: prices, stocks: Array(UnsafeBufferPointer(start: current.stocks.pointer, count: positions)),
             vendors: Array(UnsafeBufferPointer(start: current.vendor.pointer, count: productCount)), fills: singles(current.fills),
-            exact: lastRelaxationExact, boundSlack: slack, digest: model.scenario.limitsFreeDigest)
+            exact: lastRelaxationExact, boundSlack: slack, digest: model.limitsFreeDigest)
         kept.storageUse = singles(current.storageUse)
         kept.outboundUse = singles(current.outboundUse)
         kept.inboundUse = singles(current.inboundUse)

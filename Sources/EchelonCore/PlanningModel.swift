@@ -175,6 +175,8 @@ public final class PlanningModel: Sendable {
     let maxTemplateNodes: Int
     let maxTemplatePositions: Int
     let maxTemplateTrie: Int
+    /// `scenario.limitsFreeDigest`, hashed once (a solve compares it several times).
+    let limitsFreeDigest: Int
 
     /// Whether a node takes part in planning: a node whose three capacities are all zero is closed.
     public static func isOpen(_ node: Node) -> Bool {
@@ -187,6 +189,7 @@ public final class PlanningModel: Sendable {
 
     public init(scenario: Scenario) {
         self.scenario = scenario
+        limitsFreeDigest = scenario.limitsFreeDigest
         let nodeCount = scenario.nodes.count
         let speedCount = scenario.speeds.count
         self.nodeCount = nodeCount

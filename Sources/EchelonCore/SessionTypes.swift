@@ -112,6 +112,19 @@ public struct CostBreakdown: Sendable, Hashable {
     public var transfer: Double = 0
     public var total: Double { purchase + inboundTransport + holding + outboundShipping + missPenalty + transfer }
     public init() {}
+
+    /// How many terms there are, and their order in `terms` and `init(terms:)`.
+    static let termCount = 6
+    var terms: [Double] { [purchase, inboundTransport, holding, outboundShipping, missPenalty, transfer] }
+    init(terms: some Collection<Double>) {
+        var next = terms.makeIterator()
+        purchase = next.next() ?? 0
+        inboundTransport = next.next() ?? 0
+        holding = next.next() ?? 0
+        outboundShipping = next.next() ?? 0
+        missPenalty = next.next() ?? 0
+        transfer = next.next() ?? 0
+    }
 }
 
 /// Why a solve stopped.

@@ -81,13 +81,13 @@ public final class PlanEvaluation: @unchecked Sendable {
     let storageUse: SharedBuffer<Double>
     let outboundUse: SharedBuffer<Double>
     let inboundUse: SharedBuffer<Double>
-    /// Per product: the six cost terms (in `CostBreakdown.total`'s order) and the missed units per speed.
+    /// Per product: the cost terms (`CostBreakdown.terms`) and the missed units per speed.
     let terms: SharedBuffer<Double>
     let missed: SharedBuffer<Double>
     /// Per product and one past the last: its first row in the plan's positions.
     let firstRow: SharedBuffer<Int>
 
-    static let termCount = 6
+    static let termCount = CostBreakdown.termCount
     /// A solve keeps its plan's evaluation (24 bytes a position) up to this size: at 1 M products
     /// (26 M positions) it would hold 0.6 GB more, twice during a re-solve, beside the carried relaxation.
     static let budgetBytes = 400_000_000
@@ -110,15 +110,14 @@ public final class PlanEvaluation: @unchecked Sendable {
 
     /// Product p's cost, summed as `CostBreakdown.total` sums it.
     func cost(of p: Int) -> Double {
-        let base = p * Self.termCount
-        return terms[base] + terms[base + 1] + terms[base + 2] + terms[base + 3] + terms[base + 4] + terms[base + 5]
+        CostBreakdown(terms: (p * Self.termCount..<(p + 1) * Self.termCount).lazy.map { self.terms[$0] }).total
     }
 
     /// Whether it evaluated a scenario that differs from `model`'s in limits only, laid out as `positions`.
     func fits(_ model: PlanningModel, positions: Int) -> Bool {
         let products = model.scenario.products.count
         return positionCount == positions && productCount == products && plan.vendorChoice.count == products
-            && firstRow[products] == plan.positions.count && digest == model.scenario.limitsFreeDigest
+            && firstRow[products] == plan.positions.count && digest == model.limitsFreeDigest
     }
 }
 
@@ -311,22 +310,21 @@ public struct Solver: Sendable {
             if warm.prices.storage.count == model.nodeCount && warm.prices.service.count == model.speedCount {
                 start = warm.prices.flattened
             }
-            if let plan = warm.plan {
-                problem.warmStart(from: plan)
-                // Taken only where the plan is the one it evaluated, product by product (`WarmStart`'s plan
-                // may have been replaced since).
-                if let evaluation = warm.planEvaluation, evaluation.fits(model, positions: problem.offsets[problem.productCount]),
-                    (0..<problem.productCount).allSatisfy({ p in
-                        Self.samePlan(
-                            p, offset: problem.offsets[p], template: model.templates[Int(model.templateOfProduct[p])],
-                            store: problem.current, model: model, as: evaluation)
-                    })
-                {
-                    problem.warmPlanEvaluation = evaluation
-                }
-            }
-            if let relaxation = warm.relaxation, relaxation.prices == start, relaxation.digest == model.scenario.limitsFreeDigest {
+            if let plan = warm.plan { problem.warmStart(from: plan) }
+            if let relaxation = warm.relaxation, relaxation.prices == start, relaxation.digest == model.limitsFreeDigest {
                 carried = problem.carry(relaxation)
+            }
+            // The plan's evaluation serves only with a carried relaxation (`evaluateCarried`), and only where
+            // the plan is the one it evaluated, product by product (`WarmStart`'s plan may have been replaced).
+            if carried, warm.plan != nil, let evaluation = warm.planEvaluation,
+                evaluation.fits(model, positions: problem.offsets[problem.productCount]),
+                (0..<problem.productCount).allSatisfy({ p in
+                    Self.samePlan(
+                        p, offset: problem.offsets[p], template: model.templates[Int(model.templateOfProduct[p])],
+                        store: problem.repaired, model: model, as: evaluation)
+                })
+            {
+                problem.warmPlanEvaluation = evaluation
             }
         }
         var options = MasterOptions(
@@ -439,7 +437,7 @@ public struct Solver: Sendable {
         let reusable = previous.flatMap { $0.fits(model, positions: offsets[productCount]) ? $0 : nil }
         let recorded = records
             ? PlanEvaluation(
-                digest: model.scenario.limitsFreeDigest, plan: Plan(vendorChoice: [], positions: []), positions: offsets[productCount],
+                digest: model.limitsFreeDigest, plan: Plan(vendorChoice: [], positions: []), positions: offsets[productCount],
                 products: productCount, speedCount: speedCount) : nil
         let copiedPerWorker = SharedBuffer<Int>(repeating: 0, count: workers)
         let positions = [PlanPosition](unsafeUninitializedCapacity: rowCount) { rows, initializedCount in
@@ -453,6 +451,26 @@ public struct Solver: Sendable {
                         let offset = offsets[p]
                         let template = model.templates[Int(model.templateOfProduct[p])]
                         recorded?.firstRow[p] = row
+                        // A product's figures, copied or evaluated, go into the chunk's sums and the record alike.
+                        func add(position i: Int, storage: Double, outbound: Double, inbound: Double) {
+                            let n = Int(template.nodes[i])
+                            partial[base + n] += storage
+                            partial[base + nodeCount + n] += outbound
+                            partial[base + 2 * nodeCount + n] += inbound
+                            if let recorded {
+                                recorded.storageUse[offset + i] = storage
+                                recorded.outboundUse[offset + i] = outbound
+                                recorded.inboundUse[offset + i] = inbound
+                            }
+                        }
+                        func add(missed: Double, speed s: Int) {
+                            partial[base + 3 * nodeCount + s] += missed
+                            recorded?.missed[p * speedCount + s] = missed
+                        }
+                        func add(term: Double, _ k: Int) {
+                            partial[base + 3 * nodeCount + speedCount + k] += term
+                            recorded?.terms[p * termCount + k] = term
+                        }
                         if let evaluation = reusable,
                             Self.samePlan(p, offset: offset, template: template, store: store, model: model, as: evaluation)
                         {
@@ -462,59 +480,30 @@ public struct Solver: Sendable {
                                 row += 1
                             }
                             for i in 0..<template.nodeCount {
-                                let n = Int(template.nodes[i])
-                                partial[base + n] += evaluation.storageUse[offset + i]
-                                partial[base + nodeCount + n] += evaluation.outboundUse[offset + i]
-                                partial[base + 2 * nodeCount + n] += evaluation.inboundUse[offset + i]
-                                if let recorded {
-                                    recorded.storageUse[offset + i] = evaluation.storageUse[offset + i]
-                                    recorded.outboundUse[offset + i] = evaluation.outboundUse[offset + i]
-                                    recorded.inboundUse[offset + i] = evaluation.inboundUse[offset + i]
-                                }
+                                add(
+                                    position: i, storage: evaluation.storageUse[offset + i], outbound: evaluation.outboundUse[offset + i],
+                                    inbound: evaluation.inboundUse[offset + i])
                             }
-                            for s in 0..<speedCount {
-                                partial[base + 3 * nodeCount + s] += evaluation.missed[p * speedCount + s]
-                                recorded?.missed[p * speedCount + s] = evaluation.missed[p * speedCount + s]
-                            }
-                            for k in 0..<termCount {
-                                partial[base + 3 * nodeCount + speedCount + k] += evaluation.terms[p * termCount + k]
-                                recorded?.terms[p * termCount + k] = evaluation.terms[p * termCount + k]
-                            }
+                            for s in 0..<speedCount { add(missed: evaluation.missed[p * speedCount + s], speed: s) }
+                            for k in 0..<termCount { add(term: evaluation.terms[p * termCount + k], k) }
                             copiedPerWorker[worker] += 1
                             continue
                         }
                         w.evaluate(stored: store, product: p, offset: offset)
                         for i in 0..<w.nodeCount {
-                            let n = Int(template.nodes[i])
-                            let storage = w.cube * w.onHand[i]
-                            partial[base + n] += storage
-                            partial[base + nodeCount + n] += w.served[i]
-                            partial[base + 2 * nodeCount + n] += w.inbound[i]
-                            if let recorded {
-                                recorded.storageUse[offset + i] = storage
-                                recorded.outboundUse[offset + i] = w.served[i]
-                                recorded.inboundUse[offset + i] = w.inbound[i]
-                            }
+                            add(position: i, storage: w.cube * w.onHand[i], outbound: w.served[i], inbound: w.inbound[i])
                             if w.baseStock[i] > 0 {
                                 precondition(row < chunkFirstRow[chunk + 1], "more stocked positions than counted")
                                 (rows.baseAddress! + row).initialize(
                                     to: PlanPosition(
-                                        product: Int32(p), node: Int32(n), baseStock: Int32(w.baseStock[i]),
+                                        product: Int32(p), node: Int32(template.nodes[i]), baseStock: Int32(w.baseStock[i]),
                                         expectedOnHand: w.onHand[i], outboundPerDay: w.served[i], inboundPerDay: w.inbound[i],
                                         fillRate: w.fill[i]))
                                 row += 1
                             }
                         }
-                        for s in 0..<speedCount {
-                            partial[base + 3 * nodeCount + s] += w.missed(speed: s)
-                            recorded?.missed[p * speedCount + s] = w.missed(speed: s)
-                        }
-                        let c = w.costs
-                        let terms = [c.purchase, c.inboundTransport, c.holding, c.outboundShipping, c.missPenalty, c.transfer]
-                        for (k, term) in terms.enumerated() {
-                            partial[base + 3 * nodeCount + speedCount + k] += term
-                            recorded?.terms[p * termCount + k] = term
-                        }
+                        for s in 0..<speedCount { add(missed: w.missed(speed: s), speed: s) }
+                        for (k, term) in w.costs.terms.enumerated() { add(term: term, k) }
                     }
                     precondition(row == chunkFirstRow[chunk + 1], "fewer stocked positions than counted")
                     chunk += workers
@@ -524,7 +513,7 @@ public struct Solver: Sendable {
         }
         recorded?.firstRow[productCount] = rowCount
         var use = [Double](repeating: 0, count: 3 * nodeCount + speedCount)
-        var terms = [Double](repeating: 0, count: 6)
+        var terms = [Double](repeating: 0, count: termCount)
         var vendors = [Int32](repeating: 0, count: productCount)
         for chunk in 0..<chunkCount {
             let base = chunk * width
@@ -534,13 +523,7 @@ public struct Solver: Sendable {
         for p in 0..<productCount {
             vendors[p] = Int32(store.vendorChoice(of: p, model: model))
         }
-        var costs = CostBreakdown()
-        costs.purchase = terms[0]
-        costs.inboundTransport = terms[1]
-        costs.holding = terms[2]
-        costs.outboundShipping = terms[3]
-        costs.missPenalty = terms[4]
-        costs.transfer = terms[5]
+        let costs = CostBreakdown(terms: terms)
         let copied = (0..<workers).reduce(0) { $0 + copiedPerWorker[$1] }
         let plan = Plan(vendorChoice: vendors, positions: positions)
         recorded?.plan = plan
