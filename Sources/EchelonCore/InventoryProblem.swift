@@ -274,6 +274,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     /// Where the running repair's evaluations start: the warm plan's fixed points during its repair
     /// (`warmPlanFills`, kept at each applied move's), otherwise (nil) the relaxation's fill rates.
     private var repairStartFills: SharedBuffer<Double>? = nil
+    /// The fill rates the running repair's evaluations start from (`repairStartFills`).
+    private var repairFills: SharedBuffer<Double> { repairStartFills ?? current.fills }
     /// The last relaxation is the carried one: the pool then holds only its solutions and the warm plan,
     /// both made for the old limits, and no mix of them fits a cut one (`assemble` skips it: at 100 k
     /// products, FC-EWR's storage cut 20 %, it took 4.3 s of a 22 s re-solve to a plan 17 % over).
@@ -1394,7 +1396,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 // The product's present use and cost are in the store: each trial is one evaluation,
                 // started from the relaxation's fill rates, or in the warm plan's repair from the plan's own
                 // (they also pick the service candidates).
-                let fills = UnsafePointer((repairStartFills ?? current.fills).pointer + offset)
+                let fills = UnsafePointer(repairFills.pointer + offset)
                 w.startFills(from: fills)
                 if isService {
                     // The nodes with room left where the most on-time demand of the speeds asked goes
@@ -1541,7 +1543,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
                 for i in 0..<w.nodeCount { w.baseStock[i] = Int(repaired.stocks[offset + i]) }
                 // The fills start as in the trial (the relaxation's, or the warm plan's in its repair, for the
                 // stocks before the move); the trial stopped at a looser tolerance, this is the exact outcome.
-                w.startFills(from: UnsafePointer((repairStartFills ?? current.fills).pointer + offset))
+                w.startFills(from: UnsafePointer(repairFills.pointer + offset))
                 w.baseStock[move.node] = move.level
                 w.evaluate()
                 outcomes.record(w, slot: slot, use: productUse(w))
