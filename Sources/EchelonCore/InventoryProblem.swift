@@ -40,7 +40,8 @@ final class SharedBuffer<Element>: @unchecked Sendable {
         // huge pages asked for (`madvise`; the kernel's default here is "madvise"): 4 kB page faults cost
         // ≈ 3.7 µs each on this virtual machine, and at 100 k products the solver's stores took 0.25–0.55 s
         // to fill with zeros before a warm re-solve could start, and as long again to fault in when left
-        // to the kernel in 4 kB pages.
+        // to the kernel in 4 kB pages. A large one a released buffer left is taken again where it fits,
+        // cleared only where resident (`RetainedMappings`): fresh memory faults in slower still here.
         let isZero = _isPOD(Element.self) && withUnsafeBytes(of: value) { raw in raw.allSatisfy { $0 == 0 } }
         if isZero, bytes >= Self.hugePageThreshold, let mapped = Self.mapHugePages(bytes: bytes) {
             pointer = mapped.aligned.bindMemory(to: Element.self, capacity: capacity)
@@ -63,22 +64,30 @@ final class SharedBuffer<Element>: @unchecked Sendable {
         case .calloc:
             free(pointer)
         case let .mapped(base, bytes):
-            munmap(base, bytes)
+            if !RetainedMappings.shared.give(base: base, bytes: bytes) { munmap(base, bytes) }
         }
     }
 
-    /// An anonymous zeroed mapping with room for `bytes` from a 2 MB boundary, huge pages asked for.
+    /// An anonymous zeroed mapping with room for `bytes` from a 2 MB boundary, huge pages asked for: one
+    /// a released buffer left (`RetainedMappings`), zeroed, or else a new one.
     private static func mapHugePages(bytes: Int) -> (base: UnsafeMutableRawPointer, aligned: UnsafeMutableRawPointer, bytes: Int)? {
         #if os(Linux)
         let huge = 2 << 20
+        func aligned(_ base: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+            UnsafeMutableRawPointer(bitPattern: (UInt(bitPattern: base) + UInt(huge - 1)) & ~UInt(huge - 1))!
+        }
+        if let kept = RetainedMappings.shared.take(bytes: bytes + huge) {
+            let start = aligned(kept.base)
+            RetainedMappings.zero(start, bytes: bytes)
+            return (kept.base, start, kept.bytes)
+        }
         let length = bytes + huge
         guard let base = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
             base != MAP_FAILED
         else { return nil }
-        let address = UInt(bitPattern: base)
-        let aligned = UnsafeMutableRawPointer(bitPattern: (address + UInt(huge - 1)) & ~UInt(huge - 1))!
-        _ = madvise(aligned, bytes, MADV_HUGEPAGE)
-        return (base, aligned, length)
+        let start = aligned(base)
+        _ = madvise(start, length - (start - base), MADV_HUGEPAGE)
+        return (base, start, length)
         #else
         return nil
         #endif

@@ -224,6 +224,10 @@ public struct Solver: Sendable {
     ) -> SolveResult {
         let threads = Self.threadCount(limits.threads)
         let nodeCount = model.nodeCount, speedCount = model.speedCount
+        // The last solve's buffers this one's master did not take are unmapped once it is done, before the
+        // plan's final evaluation (a sample's solve, inside this one, leaves them: this one's stores come
+        // after it).
+        let retainedMark = RetainedMappings.shared.mark()
         var history: [SolverSnapshot] = []
         // A large cold solve starts from a sample's; its time counts in every second reported.
         var start = warmStart
@@ -249,6 +253,7 @@ public struct Solver: Sendable {
             history.append(snapshot)
             progress(snapshot)
         }
+        if !pricesOnly { RetainedMappings.shared.unmap(releasedBefore: retainedMark) }
         // The sample's work counts in the solve's.
         statistics.sampleEvaluations = sampleStatistics.evaluations
         statistics.evaluations += sampleStatistics.evaluations
