@@ -848,6 +848,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         let firstSolve = lastPrices == nil
         let keptRaised = onlyRaised && serviceOnlyRaised && raisedKeepShare > 0
             ? productsKeptWhileRaised(prices: flat, raised: raised, moved: moved, serviceMoved: serviceMoved) : []
+        relaxationOnlyMovesStalePrices = false
         let warm = hasCurrent
         // Local moves on supplying nodes cost most of a warm subproblem; from a warm start they run
         // every third relaxation.
@@ -935,6 +936,14 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     /// (A cold solve's; a re-solve from a plan keeps more, `Solver.warmKeptUseShare`.)
     static let defaultKeptUseShare = 0.25
     var keptUseShare = InventoryProblem.defaultKeptUseShare
+    /// The kept products' share in a relaxation run only to move stale prices after the plan has closed the
+    /// gap (`nextRelaxationOnlyMovesStalePrices`); nil: `keptUseShare`. Its dual value counts only if it
+    /// beats the bound (then its prices are reported), so it is made cheap rather than strong.
+    var staleStepKeptUseShare: Double? = nil
+    private var relaxationOnlyMovesStalePrices = false
+
+    /// The next relaxation is the last, run only to move the prices a what-if left stale.
+    func nextRelaxationOnlyMovesStalePrices() { relaxationOnlyMovesStalePrices = true }
 
     private func productsKeptWhileRaised(prices flat: [Double], raised: [Bool], moved: [Bool], serviceMoved: Bool) -> [Bool] {
         guard let last = lastPrices else { return [] }
@@ -965,7 +974,8 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         candidates.sort { $0.rise != $1.rise ? $0.rise < $1.rise : $0.product < $1.product }
         var budget = raisedKeepShare * abs(lastRelaxationTotals.cost) - slack
         // The use the kept products may hold of each raised capacity, and what they hold.
-        var room = (0..<(3 * nodeCount)).map { raised[$0] ? keptUseShare * lastRelaxationTotals.use[$0] : 0 }
+        let share = relaxationOnlyMovesStalePrices ? staleStepKeptUseShare ?? keptUseShare : keptUseShare
+        var room = (0..<(3 * nodeCount)).map { raised[$0] ? share * lastRelaxationTotals.use[$0] : 0 }
         var kept = [Bool](repeating: false, count: productCount)
         var keptCount = 0
         var use: [(resource: Int, amount: Double)] = []

@@ -24,6 +24,9 @@ public protocol DecomposableProblem: AnyObject {
     func keepRepairedAsBest()
     /// The last relaxation's dual value is the best so far (a problem may keep its solution).
     func keepRelaxationAsBestDual()
+    /// The next relaxation is the last one, run only because a warm start's prices were stale when the
+    /// plan had closed the gap already (a problem may solve it more cheaply).
+    func nextRelaxationOnlyMovesStalePrices()
     /// A plan the problem starts from (a warm start's), before any relaxation, possibly repaired; nil
     /// without one. (`InventoryProblem` returns it when it fits unrepaired: a what-if that leaves the
     /// last plan feasible is answered from it at once. One that breaks it is mostly repaired sooner from
@@ -46,6 +49,8 @@ extension DecomposableProblem {
     public func repairStartingPlan(deadline: UInt64) -> PrimalCandidate? { nil }
 
     public func keepRelaxationAsBestDual() {}
+
+    public func nextRelaxationOnlyMovesStalePrices() {}
 
     public func assemble(prices: [Double], deadline: UInt64) -> PrimalCandidate? { nil }
 }
@@ -467,6 +472,7 @@ public enum LagrangianMaster {
                 stopReason = .gapReached
                 break
             }
+            if gap <= options.gap { problem.nextRelaxationOnlyMovesStalePrices() }
             if iteration >= options.maxIterations {
                 stopReason = .iterationLimit
                 break
