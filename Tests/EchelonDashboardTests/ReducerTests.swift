@@ -251,6 +251,25 @@ import Testing
         #expect(state.whatIf.numbers[0] == "12")
     }
 
+    /// The "re-solving" message is replaced once that solve finishes (it stayed, stale, until the next
+    /// key: seen in tmux after a what-if on the bundled sample); one a key has cleared since stays cleared.
+    @Test func theReSolvingMessageEndsWithTheSolve() {
+        var state = solvedState()
+        let nyc = state.scenario.nodes.firstIndex { $0.id == "FC-NYC" }!
+        state.pendingChanges = [.setCapacity(node: nyc, storage: 450, outbound: 260, inbound: 350)]
+        _ = press(&state, .character("r"))
+        #expect(state.message == "Re-solving with 1 change")
+        feedSolve(&state, generation: 2, warm: true)
+        #expect(state.message == "Re-solved with 1 change" && !state.messageIsError)
+        _ = press(&state, .character("6"), .character("u"))
+        #expect(state.message == "Undid 1 change; re-solving")
+        feedSolve(&state, generation: 3, warm: true, finish: false)
+        _ = press(&state, .down)
+        #expect(state.message == nil)
+        state.update(.session(.finished(generation: 3, state.result!)))
+        #expect(state.message == nil)
+    }
+
     @Test func resolveWithoutChangesJustSolves() {
         var state = solvedState()
         #expect(press(&state, .character("r")) == [.startSolve])

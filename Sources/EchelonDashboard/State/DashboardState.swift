@@ -98,6 +98,8 @@ public struct DashboardState: Sendable {
     public var filterPrompt: Screen?
     public var message: String?
     public var messageIsError = false
+    /// A message that lasts while a solve runs, and what replaces it when that solve finishes.
+    var solveMessage: (running: String, finished: String)?
 
     public var network = TableState()
     public var node = TableState()

@@ -182,8 +182,10 @@ extension DashboardState {
             appliedChanges.append(pendingChanges)
             let changes = pendingChanges
             pendingChanges = []
-            message = "Re-solving with \(changes.count) change\(changes.count == 1 ? "" : "s")"
+            let counted = "\(changes.count) change\(changes.count == 1 ? "" : "s")"
+            message = "Re-solving with \(counted)"
             messageIsError = false
+            solveMessage = (message!, "Re-solved with \(counted)")
             return [.apply(changes), .startSolve]
         case .cancelSolve:
             if isSolving { return [.cancelSolve] }
@@ -198,6 +200,7 @@ extension DashboardState {
             diffBaseGeneration = solve?.generation
             message = "Undid \(last.count) change\(last.count == 1 ? "" : "s"); re-solving"
             messageIsError = false
+            solveMessage = (message!, "Undid \(last.count) change\(last.count == 1 ? "" : "s"); re-solved")
             return [.undo, .startSolve]
         case .savePlan:
             guard result != nil else {
@@ -423,9 +426,12 @@ extension DashboardState {
             planIndex = PlanIndex(plan: finished.plan, nodeCount: scenario.nodes.count, productCount: scenario.products.count)
             nodeRowsKey = nil
             clampAllTables()
+            if let shown = solveMessage, message == shown.running { message = shown.finished }
+            solveMessage = nil
         case .failed(let generation, let text):
             if solve?.generation != generation { beginTrack(generation) }
             solve?.phase = .failed(text)
+            solveMessage = nil
             message = "Solve failed: \(text)"
             messageIsError = true
         }
