@@ -140,24 +140,30 @@ import Testing
 /// A re-solve after more capacity (the last plan still fits) starts from that plan without evaluating
 /// any product: the carried relaxation brings its own evaluation, and the plan's products are copied from
 /// the last solve's final evaluation, so the starting plan costs exactly what that solve reported.
-@Test func aWarmPlanThatStillFitsIsTakenWithoutEvaluatingIt() throws {
+/// The bundled sample solved cold to 1 %, FC-EWR's storage scaled by `share`, and the changed scenario's
+/// problem warm-started from the plan, its evaluation and its carried relaxation as `Solver` sets it up.
+private func warmProblemAfterScalingFCEWRStorage(by share: Double) throws -> (cold: SolveResult, evaluation: PlanEvaluation, model: PlanningModel, problem: InventoryProblem) {
     let scenario = try ScenarioLoader.load(directory: BundledSample.usNetwork)
-    let limits = SolveLimits(gap: 0.01, maxIterations: 200, timeLimit: 600, threads: 2)
-    let cold = Solver().solve(scenario: scenario, limits: limits)
+    let cold = Solver().solve(scenario: scenario, limits: SolveLimits(gap: 0.01, maxIterations: 200, timeLimit: 600, threads: 2))
     let relaxation = try #require(cold.relaxation)
     let evaluation = try #require(cold.planEvaluation)
     let node = try #require(scenario.nodes.firstIndex { $0.id == "FC-EWR" })
     let changed = try scenario.applying([
-        .setCapacity(node: node, storage: 1.2 * scenario.nodes[node].storageCapacity, outbound: nil, inbound: nil)
+        .setCapacity(node: node, storage: share * scenario.nodes[node].storageCapacity, outbound: nil, inbound: nil)
     ])
     let model = PlanningModel(scenario: changed)
     let problem = InventoryProblem(model: model, threads: 2)
     problem.warmStart(from: cold.plan)
     problem.warmPlanEvaluation = evaluation
     #expect(problem.carry(relaxation))
+    return (cold, evaluation, model, problem)
+}
+
+@Test func aWarmPlanThatStillFitsIsTakenWithoutEvaluatingIt() throws {
+    let (cold, evaluation, model, problem) = try warmProblemAfterScalingFCEWRStorage(by: 1.2)
     let candidate = try #require(problem.repairStartingPlan(deadline: UInt64.max), "the plan fits the raised limit")
     #expect(problem.evaluationCounts.evaluations == 0)
-    let copiedCost = (0..<scenario.products.count).reduce(0.0) { $0 + evaluation.cost(of: $1) }
+    let copiedCost = (0..<model.scenario.products.count).reduce(0.0) { $0 + evaluation.cost(of: $1) }
     #expect(abs(candidate.cost - copiedCost) <= 1e-12 * copiedCost)
     #expect(abs(candidate.cost - cold.costs.total) <= 1e-12 * cold.costs.total, "\(candidate.cost) against \(cold.costs.total)")
 }
@@ -167,24 +173,12 @@ import Testing
 /// exact evaluation from scratch (to the fixed point's tolerance), and the plan's cost is theirs, so
 /// that what the repair fitted fits when the plan is evaluated at the end.
 @Test func theWarmPlansRepairKeepsEveryProductsFiguresExact() throws {
-    let scenario = try ScenarioLoader.load(directory: BundledSample.usNetwork)
-    let cold = Solver().solve(scenario: scenario, limits: SolveLimits(gap: 0.01, maxIterations: 200, timeLimit: 600, threads: 2))
-    let relaxation = try #require(cold.relaxation)
-    let node = try #require(scenario.nodes.firstIndex { $0.id == "FC-EWR" })
-    let changed = try scenario.applying([
-        .setCapacity(node: node, storage: 0.8 * scenario.nodes[node].storageCapacity, outbound: nil, inbound: nil)
-    ])
-    let model = PlanningModel(scenario: changed)
-    let problem = InventoryProblem(model: model, threads: 2)
-    problem.warmStart(from: cold.plan)
-    let evaluation = try #require(cold.planEvaluation)
-    problem.warmPlanEvaluation = evaluation
-    #expect(problem.carry(relaxation))
+    let (_, _, model, problem) = try warmProblemAfterScalingFCEWRStorage(by: 0.8)
     let candidate = try #require(problem.repairStartingPlan(deadline: UInt64.max), "the cut is repaired")
     #expect(problem.repairEvaluations > 1_000)
     let w = ProductWorkspace(model: model)
     var cost = 0.0, worst = 0.0
-    for p in 0..<changed.products.count {
+    for p in 0..<model.scenario.products.count {
         let offset = problem.offsets[p]
         w.evaluate(stored: problem.repaired, product: p, offset: offset)
         cost += w.costs.total
