@@ -78,7 +78,9 @@ final class ProductWorkspace {
     let cachedOnHand: UnsafeMutablePointer<Double>
     let cachedExact: UnsafeMutablePointer<Bool>
     // Per position.
-    let positionServeTrue: UnsafeMutablePointer<Double>
+    /// Serving a unit at the position, priced: shipping, outbound price, the replenishment path and
+    /// lateness. (Its unpriced twin was computed for every position of every product prepared and never
+    /// read; the cost terms come from `computeCosts`.)
     let positionServePriced: UnsafeMutablePointer<Double>
     let positionReach: UnsafeMutablePointer<Double>
     /// Per prefix-tree entry: the share of the chains' demand passing it (every node up to it out of stock).
@@ -158,7 +160,7 @@ final class ProductWorkspace {
         savedExact = .allocate(capacity: n)
         savedExact.initialize(repeating: true, count: n)
         savedSpeed = zeros(speeds)
-        positionServeTrue = zeros(positions); positionServePriced = zeros(positions); positionReach = zeros(positions)
+        positionServePriced = zeros(positions); positionReach = zeros(positions)
         speedDemand = zeros(speeds); speedOnTime = zeros(speeds); missTrue = zeros(speeds); missPriced = zeros(speeds)
         cachedMean = zeros(n); cachedVariance = zeros(n); cachedFill = zeros(n); cachedOnHand = zeros(n)
         cachedLevel = .allocate(capacity: n)
@@ -189,7 +191,7 @@ final class ProductWorkspace {
         for pointer in [fill, load, totalDemand, served, inbound, onHand, backorders, leadMean, ltdMean, ltdVariance,
                         holdTrue, holdPriced, leadBaseMean, leadBaseVariance, replenishTrue, replenishPriced,
                         laneCostPerUnit, outboundPrice, inboundPrice, storagePrice, gain, residual, previousResidual,
-                        savedNode, savedSpeed, positionServeTrue, positionServePriced, positionReach, speedDemand, speedOnTime, missTrue, missPriced, triePass, stockedWeight,
+                        savedNode, savedSpeed, positionServePriced, positionReach, speedDemand, speedOnTime, missTrue, missPriced, triePass, stockedWeight,
                         stockedPass, stockedShipPerUnit, stockedShipPerCubicFoot, stockedOnTime, stockedEndWeight,
                         cachedMean, cachedVariance, cachedFill, cachedOnHand] {
             pointer.deallocate()
@@ -267,7 +269,6 @@ final class ProductWorkspace {
                 let i = Int(t.positionNode[pos])
                 let ship = t.positionCostPerUnit[pos] + t.positionCostPerCubicFoot[pos] * cube
                 let late = t.positionOnTime[pos] ? 0.0 : 1.0
-                positionServeTrue[pos] = ship + replenishTrue[i] + late * missTrue[s]
                 positionServePriced[pos] = ship + outboundPrice[i] + replenishPriced[i] + late * missPriced[s]
             }
         }
