@@ -46,7 +46,6 @@ final class ProductWorkspace {
     let holdPriced: UnsafeMutablePointer<Double>
     let leadBaseMean: UnsafeMutablePointer<Double>
     let leadBaseVariance: UnsafeMutablePointer<Double>
-    let replenishTrue: UnsafeMutablePointer<Double>
     let replenishPriced: UnsafeMutablePointer<Double>
     let laneCostPerUnit: UnsafeMutablePointer<Double>
     let outboundPrice: UnsafeMutablePointer<Double>
@@ -153,7 +152,7 @@ final class ProductWorkspace {
         fill = zeros(n); load = zeros(n); totalDemand = zeros(n); served = zeros(n); inbound = zeros(n)
         onHand = zeros(n); backorders = zeros(n); leadMean = zeros(n); ltdMean = zeros(n); ltdVariance = zeros(n)
         holdTrue = zeros(n); holdPriced = zeros(n); leadBaseMean = zeros(n); leadBaseVariance = zeros(n)
-        replenishTrue = zeros(n); replenishPriced = zeros(n); laneCostPerUnit = zeros(n)
+        replenishPriced = zeros(n); laneCostPerUnit = zeros(n)
         outboundPrice = zeros(n); inboundPrice = zeros(n); storagePrice = zeros(n); gain = zeros(n)
         residual = zeros(n); previousResidual = zeros(n)
         savedNode = zeros(n * Self.savedNodeArrays)
@@ -189,7 +188,7 @@ final class ProductWorkspace {
 
     deinit {
         for pointer in [fill, load, totalDemand, served, inbound, onHand, backorders, leadMean, ltdMean, ltdVariance,
-                        holdTrue, holdPriced, leadBaseMean, leadBaseVariance, replenishTrue, replenishPriced,
+                        holdTrue, holdPriced, leadBaseMean, leadBaseVariance, replenishPriced,
                         laneCostPerUnit, outboundPrice, inboundPrice, storagePrice, gain, residual, previousResidual,
                         savedNode, savedSpeed, positionServePriced, positionReach, speedDemand, speedOnTime, missTrue, missPriced, triePass, stockedWeight,
                         stockedPass, stockedShipPerUnit, stockedShipPerCubicFoot, stockedOnTime, stockedEndWeight,
@@ -246,14 +245,12 @@ final class ProductWorkspace {
                 leadBaseMean[i] = supplier.leadTimeMean + lane.transitMean
                 leadBaseVariance[i] = supplier.leadTimeStd * supplier.leadTimeStd + lane.transitStd * lane.transitStd
                 laneCostPerUnit[i] = cube * lane.costPerCubicFoot
-                replenishTrue[i] = laneCostPerUnit[i]
-                replenishPriced[i] = replenishTrue[i] + inboundPrice[i]
+                replenishPriced[i] = laneCostPerUnit[i] + inboundPrice[i]
             } else {
                 let lane = scenario.lanes[Int(t.supplyLane[i])]
                 leadBaseMean[i] = lane.transitMean
                 leadBaseVariance[i] = lane.transitStd * lane.transitStd
                 laneCostPerUnit[i] = cube * (lane.costPerCubicFoot + handling)
-                replenishTrue[i] = laneCostPerUnit[i] + replenishTrue[parent]
                 replenishPriced[i] = laneCostPerUnit[i] + inboundPrice[i] + replenishPriced[parent]
             }
         }
