@@ -78,8 +78,9 @@ final class ProductWorkspace {
     let cachedExact: UnsafeMutablePointer<Bool>
     // Per position.
     /// Serving a unit at the position, priced: shipping, outbound price, the replenishment path and
-    /// lateness. (Its unpriced twin was computed for every position of every product prepared and never
-    /// read; the cost terms come from `computeCosts`.)
+    /// lateness; filled when the search first needs it (`prepareServingCosts`). (An unpriced twin was
+    /// computed for every position of every product prepared and never read; the cost terms come from
+    /// `computeCosts`.)
     let positionServePriced: UnsafeMutablePointer<Double>
     let positionReach: UnsafeMutablePointer<Double>
     /// Per prefix-tree entry: the share of the chains' demand passing it (every node up to it out of stock).
@@ -260,6 +261,18 @@ final class ProductWorkspace {
             missTrue[s] = speed.missPenalty
             missPriced[s] = speed.missPenalty + (prices?.service[s] ?? 0)
         }
+        servingCostsPrepared = false
+    }
+
+    /// Whether `positionServePriced` is the prepared product's (`prepareServingCosts`).
+    private var servingCostsPrepared = false
+
+    /// Every chain position's priced serving cost, for the subproblem search (`computeGains`,
+    /// `servingLowerBound`). Computed when first asked after `prepare`, not in it: a product is prepared
+    /// for every repair trial and plan evaluation too, which never read them, and the loop over its
+    /// ≈ 1 000 positions was most of `prepare`, 8.5 % of a 100 k warm re-solve's `perf` samples.
+    private func prepareServingCosts() {
+        let t = model.templates[templateIndex]
         for c in 0..<t.chainCount {
             let s = Int(t.chainSpeed[c])
             for pos in Int(t.chainOffsets[c])..<Int(t.chainOffsets[c + 1]) {
@@ -269,6 +282,7 @@ final class ProductWorkspace {
                 positionServePriced[pos] = ship + outboundPrice[i] + replenishPriced[i] + late * missPriced[s]
             }
         }
+        servingCostsPrepared = true
     }
 
     /// A lower bound on the priced cost of the prepared product and vendor over every plan: each unit
@@ -276,6 +290,7 @@ final class ProductWorkspace {
     /// shipping, outbound price, replenishment path and lateness exactly, or lost; only holding and
     /// storage, which are ≥ 0, are left out. O(positions), where one evaluation walks them a few times.
     func servingLowerBound() -> Double {
+        if !servingCostsPrepared { prepareServingCosts() }
         let t = model.templates[templateIndex]
         var perUnit = 0.0
         for c in 0..<t.chainCount {
@@ -577,6 +592,7 @@ final class ProductWorkspace {
     /// Per node, the priced value per day of its fill rate with everything else held: the expected cost of
     /// the rest of the chain for a request it fails, minus the cost of serving it there.
     private func computeGains() {
+        if !servingCostsPrepared { prepareServingCosts() }
         let t = model.templates[templateIndex]
         let demand = self.demand
         for i in 0..<nodeCount { gain[i] = 0 }
