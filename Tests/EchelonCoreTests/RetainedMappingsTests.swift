@@ -7,6 +7,11 @@ import Testing
 #if os(Linux)
 import Glibc
 
+/// A fresh anonymous mapping of `bytes`, for the cache to keep or hand out.
+private func anonymousMapping(_ bytes: Int) -> UnsafeMutableRawPointer {
+    mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)!
+}
+
 /// A large buffer released by one solve serves the next buffer of its size, and that buffer reads
 /// zeros everywhere: on the pages the last one wrote and on those it never touched.
 @Test func aReleasedLargeBufferServesTheNextOfItsSizeZeroed() {
@@ -51,10 +56,7 @@ import Glibc
 /// least the bytes asked for and at most a quarter more, the smallest such.
 @Test func theCacheKeepsToItsBudgetAndHandsOutTheClosestSize() {
     let cache = RetainedMappings(budgetBytes: 10 << 20)
-    func map(_ bytes: Int) -> UnsafeMutableRawPointer {
-        mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)!
-    }
-    let four = map(4 << 20), five = map(5 << 20), two = map(2 << 20)
+    let four = anonymousMapping(4 << 20), five = anonymousMapping(5 << 20), two = anonymousMapping(2 << 20)
     #expect(cache.give(base: four, bytes: 4 << 20))
     #expect(cache.give(base: five, bytes: 5 << 20))
     // 9 MB kept: 2 MB more would pass the 10 MB budget.
@@ -74,13 +76,10 @@ import Glibc
 /// released after it stays for the next solve.
 @Test func mappingsReleasedBeforeASolvesStartAreUnmappedAtItsEnd() {
     let cache = RetainedMappings(budgetBytes: 64 << 20)
-    func map(_ bytes: Int) -> UnsafeMutableRawPointer {
-        mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)!
-    }
-    let older = map(4 << 20)
+    let older = anonymousMapping(4 << 20)
     #expect(cache.give(base: older, bytes: 4 << 20))
     let mark = cache.mark()
-    let newer = map(8 << 20)
+    let newer = anonymousMapping(8 << 20)
     #expect(cache.give(base: newer, bytes: 8 << 20))
     cache.unmap(releasedBefore: mark)
     #expect(cache.contents.mappings == 1 && cache.contents.bytes == 8 << 20)

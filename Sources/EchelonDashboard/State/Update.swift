@@ -183,9 +183,7 @@ extension DashboardState {
             let changes = pendingChanges
             pendingChanges = []
             let counted = "\(changes.count) change\(changes.count == 1 ? "" : "s")"
-            message = "Re-solving with \(counted)"
-            messageIsError = false
-            solveMessage = (message!, "Re-solved with \(counted)")
+            announceSolve("Re-solving with \(counted)", finished: "Re-solved with \(counted)")
             return [.apply(changes), .startSolve]
         case .cancelSolve:
             if isSolving { return [.cancelSolve] }
@@ -198,9 +196,8 @@ extension DashboardState {
             diffBase = result
             diffBaseScenario = scenario
             diffBaseGeneration = solve?.generation
-            message = "Undid \(last.count) change\(last.count == 1 ? "" : "s"); re-solving"
-            messageIsError = false
-            solveMessage = (message!, "Undid \(last.count) change\(last.count == 1 ? "" : "s"); re-solved")
+            let undone = "Undid \(last.count) change\(last.count == 1 ? "" : "s")"
+            announceSolve("\(undone); re-solving", finished: "\(undone); re-solved")
             return [.undo, .startSolve]
         case .savePlan:
             guard result != nil else {
@@ -211,6 +208,13 @@ extension DashboardState {
             return [.savePlan]
         }
         return []
+    }
+
+    /// Shows `running` until the solve it announces finishes, then `finished` (unless a key cleared it).
+    mutating func announceSolve(_ running: String, finished: String) {
+        message = running
+        messageIsError = false
+        solveMessage = (running, finished)
     }
 
     mutating func go(to target: Screen, remember: Bool) {
