@@ -103,6 +103,43 @@ final class SwingingProbe: DecomposableProblem {
     }
 }
 
+/// A problem whose relaxation creeps towards its limit by a scripted share each iteration (prices aside)
+/// and whose repair never fits, recording when it is asked for one.
+final class CreepingProbe: DecomposableProblem {
+    let excess: [Double]
+    var relaxations = 0
+    /// The relaxations run at each repair.
+    var repairedAt: [Int] = []
+    init(excess: [Double]) { self.excess = excess }
+    var limits: [Double] { [100] }
+    func relax(prices: [Double]) -> Relaxation {
+        let use = 100 * (1 + excess[min(relaxations, excess.count - 1)])
+        relaxations += 1
+        return Relaxation(pricedValue: 100 + prices[0] * use, use: [use], cost: 100, exact: true)
+    }
+    func repair() -> PrimalCandidate {
+        repairedAt.append(relaxations)
+        return PrimalCandidate(cost: 101, use: [150])
+    }
+    func keepRepairedAsBest() {}
+}
+
+/// After a failed repair the next one waits for a relaxation a fifth closer to fitting than the closest
+/// since (`closerAfterFailedRepair`), not the next one a hair closer: of 4.0, 3.9, 3.8, 3.7, 3.0, 2.9,
+/// 2.3 % over, 4.0 and 2.3 are repaired, then the last repair at the end; without the rule every one was.
+@Test func aFailedRepairWaitsForARelaxationAFifthCloser() {
+    let excess = [0.040, 0.039, 0.038, 0.037, 0.030, 0.029, 0.023]
+    var options = MasterOptions(gap: 0.005, maxIterations: excess.count, repairInterval: 1_000)
+    let probe = CreepingProbe(excess: excess)
+    let outcome = LagrangianMaster.run(problem: probe, start: [0], options: options)
+    #expect(outcome.iterations == excess.count && !outcome.bestPrimal.isFinite)
+    #expect(probe.repairedAt == [1, 7, 7])
+    options.closerAfterFailedRepair = 1
+    let eager = CreepingProbe(excess: excess)
+    _ = LagrangianMaster.run(problem: eager, start: [0], options: options)
+    #expect(eager.repairedAt == [1, 2, 3, 4, 5, 6, 7, 7])
+}
+
 /// A prices-only run (a sample's, starting a larger solve) assembles and repairs nothing, runs to its
 /// iteration cap, and returns the average of its last `averagedIterations` prices, not one swing's.
 @Test func pricesOnlyRunRepairsNothingAndAveragesItsLastPrices() {
