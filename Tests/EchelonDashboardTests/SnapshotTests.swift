@@ -112,6 +112,29 @@ func whatIfState(width: Int, height: Int) -> DashboardState {
 }
 
 @Suite struct ViewContentTests {
+    /// While a what-if re-solves, the diff line points to the live convergence screen with keys that get
+    /// there from the what-if screen, where digits type into the form (it said "screen 4", and 4 typed a 4
+    /// into the storage field: seen in tmux).
+    @Test func theReSolveHintNamesKeysThatWorkOnTheWhatIfScreen() {
+        var state = solvedState(width: 120, height: 40)
+        _ = press(&state, .character("w"))
+        type(&state, "200")
+        _ = press(&state, .enter)
+        for effect in press(&state, .character("r")) {
+            if case .apply(let changes) = effect {
+                state.update(.scenarioChanged(try! WhatIfApplier.apply(changes, to: state.scenario)))
+            }
+        }
+        feedSolve(&state, generation: 2, warm: true, finish: false)
+        let text = DashboardView.render(state).text
+        let hint = text.split(separator: "\n").first { $0.contains("re-solving warm") }
+        #expect(hint?.contains("Shift-Tab twice") == true, "\(hint ?? "no hint")")
+        let storage = state.whatIf.numbers[0]
+        _ = press(&state, .backTab, .backTab)
+        #expect(state.screen == .convergence)
+        #expect(state.whatIf.numbers[0] == storage)
+    }
+
     @Test func whatIfDiffShowsTheCutNodesPriceRising() {
         let state = whatIfState(width: 120, height: 40)
         let text = DashboardView.render(state).text

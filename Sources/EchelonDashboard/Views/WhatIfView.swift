@@ -83,7 +83,7 @@ enum WhatIfView {
         let fresh = state.solve.map { $0.generation != state.diffBaseGeneration && $0.result != nil } ?? false
         guard fresh, let after = state.result, let diff = state.diff, diff.generation == state.solve?.generation else {
             let progress = state.solve?.latest.map { " iteration \($0.iteration), gap \(Format.percent($0.gap, digits: 2))" } ?? ""
-            buffer.put("  Diff: re-solving warm" + String(glyphs.ellipsis) + progress + " (screen 4 shows it live)", x: 0, y: top, role: .tableHeader)
+            buffer.put("  Diff: re-solving warm" + String(glyphs.ellipsis) + progress + " (Shift-Tab twice: Convergence)", x: 0, y: top, role: .tableHeader)
             return
         }
         buffer.put("  Diff: solve #\(state.diffBaseGeneration ?? 0) \(glyphs.arrow) #\(state.solve?.generation ?? 0)", x: 0, y: top, role: .tableHeader)
