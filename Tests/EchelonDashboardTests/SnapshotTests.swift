@@ -11,8 +11,8 @@ extension Snapshotting where Value == ScreenBuffer, Format == String {
     static var styleMask: Snapshotting { Snapshotting<String, String>.lines.pullback { $0.styleMask } }
 }
 
-/// The state after a what-if (FC-NYC storage cut to 450 ft³) and its warm re-solve.
-func whatIfState(width: Int, height: Int) -> DashboardState {
+/// The state after a what-if (FC-NYC storage cut to 450 ft³) and its warm re-solve (still running unless `finish`).
+func whatIfState(width: Int, height: Int, finish: Bool = true) -> DashboardState {
     var state = solvedState(width: width, height: height, products: 120)
     let nyc = state.scenario.nodes.firstIndex { $0.id == "FC-NYC" }!
     while NetworkView.rows(state: state)[state.network.selected] != nyc { _ = press(&state, .down) }
@@ -24,7 +24,7 @@ func whatIfState(width: Int, height: Int) -> DashboardState {
             state.update(.scenarioChanged(try! WhatIfApplier.apply(changes, to: state.scenario)))
         }
     }
-    feedSolve(&state, generation: 2, warm: true)
+    feedSolve(&state, generation: 2, warm: true, finish: finish)
     return state
 }
 
@@ -116,16 +116,7 @@ func whatIfState(width: Int, height: Int) -> DashboardState {
     /// there from the what-if screen, where digits type into the form (it said "screen 4", and 4 typed a 4
     /// into the storage field: seen in tmux).
     @Test func theReSolveHintNamesKeysThatWorkOnTheWhatIfScreen() {
-        var state = solvedState(width: 120, height: 40)
-        _ = press(&state, .character("w"))
-        type(&state, "200")
-        _ = press(&state, .enter)
-        for effect in press(&state, .character("r")) {
-            if case .apply(let changes) = effect {
-                state.update(.scenarioChanged(try! WhatIfApplier.apply(changes, to: state.scenario)))
-            }
-        }
-        feedSolve(&state, generation: 2, warm: true, finish: false)
+        var state = whatIfState(width: 120, height: 40, finish: false)
         let text = DashboardView.render(state).text
         let hint = text.split(separator: "\n").first { $0.contains("re-solving warm") }
         #expect(hint?.contains("Shift-Tab twice") == true, "\(hint ?? "no hint")")
