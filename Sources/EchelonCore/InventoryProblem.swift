@@ -1058,9 +1058,9 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
     /// The repair, stopping once the clock passes `deadline` (uptime ns): no further round starts and
     /// the products not yet asked for a move are left as they are (the plan may then stay infeasible).
     /// A round that leaves more than `stalledShare` of the summed excess has stalled; the next is an
-    /// overfilling one, once (`overfillingRoundsAtMost`), and after it the repair gives up at the next
-    /// stalled round (a fill rate short behind full capacities crept 0.33 → 0.17 units in 25 rounds at
-    /// 10 k products, 2.5 s of a warm re-solve).
+    /// overfilling one while `overfillingRoundsAtMost` allows it, and otherwise the repair gives up there
+    /// (a fill rate short behind full capacities crept 0.33 → 0.17 units in 25 rounds at 10 k products,
+    /// 2.5 s of a warm re-solve).
     func repair(deadline: UInt64) -> PrimalCandidate {
         repaired.copy(from: current)
         if let choice = assembledChoice, let pool = columnPool, assembledViolation < relaxationViolation {
@@ -1099,8 +1099,9 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
             // fitted. (At 1 M products under a time limit that read as stuck, and the overfilling round's
             // backup, 0.75 GB, was allocated for nothing: peak 2.96 GB.)
             let outOfTime = DispatchTime.now().uptimeNanoseconds >= deadline
-            if !changed && !outOfTime && !overfillsLeft { break }
-            let overfilled = !changed && !outOfTime
+            let stuck = !changed && !outOfTime
+            if stuck && !overfillsLeft { break }
+            let overfilled = stuck
             if overfilled {
                 // (Also after a stalled round: `overfillingRoundsAtMost`.)
                 // Every move that relieves what is over pushes another constraint past its limit (the
