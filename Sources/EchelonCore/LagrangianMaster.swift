@@ -496,8 +496,11 @@ public enum LagrangianMaster {
             }
         }
         // Without a feasible plan, or when the last relaxation was not repaired, one last repair.
-        // (Not when the gap is closed: the kept plan is good enough, and a repair costs a few iterations.)
-        if iteration > 0 && !options.pricesOnly && (!bestPrimal.isFinite || (!repairedThisIteration && stopReason != .gapReached)) {
+        // (Not when the gap is closed: the kept plan is good enough, and a repair costs a few iterations. Nor
+        // after a cancel, which returns what it has at once: that repair may run until the time limit.)
+        if iteration > 0 && !options.pricesOnly && stopReason != .cancelled
+            && (!bestPrimal.isFinite || (!repairedThisIteration && stopReason != .gapReached))
+        {
             let candidate = problem.repair(deadline: repairDeadline(minimumSeconds: min(1, 0.05 * options.timeLimit)))
             if !bestPrimal.isFinite || (violation(candidate.use) <= options.feasibilityTolerance && candidate.cost < bestPrimal) {
                 if violation(candidate.use) <= options.feasibilityTolerance { bestPrimal = candidate.cost }

@@ -51,6 +51,19 @@ func capacitatedMultiItemNewsvendor(method: MasterMethod) {
     #expect(outcome.stopReason == .cancelled)
 }
 
+/// A cancelled run returns at once: no last repair, which could take until the time limit (a dashboard
+/// re-solve cancelled by the next one waited for it). Here no plan fits, so the last repair would run.
+@Test func aCancelledRunDoesNotRepairAgain() {
+    let probe = CreepingProbe(excess: [0.5])
+    var seen = 0
+    let outcome = LagrangianMaster.run(
+        problem: probe, start: [0], options: MasterOptions(gap: 0.005, maxIterations: 100, timeLimit: 600, repairInterval: 1_000),
+        cancel: { seen >= 2 }, onIteration: { _ in seen += 1 })
+    #expect(outcome.iterations == 2 && outcome.stopReason == .cancelled)
+    #expect(probe.repairedAt.isEmpty, "repaired after \(probe.repairedAt) relaxations")
+    #expect(!outcome.bestPrimal.isFinite)
+}
+
 /// A problem that records the deadline its starting plan's repair is given and offers a feasible plan
 /// of known cost.
 final class StartingPlanProbe: DecomposableProblem {
