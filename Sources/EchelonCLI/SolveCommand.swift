@@ -124,6 +124,11 @@ struct SolveCommand: ParsableCommand {
             for v in result.violations {
                 let name = v.kind == .service ? scenario.speeds[v.index].id : scenario.nodes[v.index].id
                 lines.append("cannot meet \(v.kind.rawValue) at \(name): \(format(v.used, 3)) against \(format(v.limit, 3)) (by \(format(v.amount, 3)))")
+                if let reachable = v.reachable {
+                    lines.append(
+                        "  no plan can: at most \(format(reachable * 100, 2)) % of \(name)'s orders reach an open node that keeps the promise "
+                            + "before its cut-off; planned by the miss penalty alone. A speed_service what-if below \(format(reachable * 100, 2)) % holds a target.")
+                }
             }
         }
         return lines.joined(separator: "\n")

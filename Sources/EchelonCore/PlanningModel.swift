@@ -171,12 +171,23 @@ public final class PlanningModel: Sendable {
     let anyVendorLane: [Int32]
     /// Total demand per speed, units per day.
     public let speedDemand: [Double]
+    /// Per speed, the highest fill rate any plan can approach: the share of its demand whose stream has an
+    /// open, supplied node before its cut-off that keeps the promise. Every other order of that speed misses
+    /// whatever is stocked, and a node in stock with probability 1 takes infinite stock, so a target at or
+    /// above this share cannot be met by any plan (closing FC-EWR, which supplies SSD-NYC, leaves 72 % of
+    /// the bundled sample's same-day demand reachable against a target of 85 %).
+    public let reachableFillRate: [Double]
     /// Largest template, to size scratch buffers.
     let maxTemplateNodes: Int
     let maxTemplatePositions: Int
     let maxTemplateTrie: Int
     /// `scenario.limitsFreeDigest`, hashed once (a solve compares it several times).
     let limitsFreeDigest: Int
+
+    /// Whether speed s's target is at or above its reachable fill rate, so that no plan meets it.
+    public func isUnreachable(speed s: Int) -> Bool {
+        speedDemand[s] > 0 && scenario.speeds[s].targetFillRate >= reachableFillRate[s] - 1e-12
+    }
 
     /// Whether a node takes part in planning: a node whose three capacities are all zero is closed.
     public static func isOpen(_ node: Node) -> Bool {
@@ -351,6 +362,20 @@ public final class PlanningModel: Sendable {
         self.templates = templates
         self.templateOfProduct = templateOfProduct
         self.speedDemand = speedDemand
+        // Each template's share of its demand on chains with a node that keeps the promise, by speed.
+        let onTimeShare = templates.map { template in
+            var shares = [Double](repeating: 0, count: speedCount)
+            for c in 0..<template.chainCount
+            where (Int(template.chainOffsets[c])..<Int(template.chainOffsets[c + 1])).contains(where: { template.positionOnTime[$0] }) {
+                shares[Int(template.chainSpeed[c])] += template.chainWeight[c]
+            }
+            return shares
+        }
+        var reachable = [Double](repeating: 0, count: speedCount)
+        for (p, product) in scenario.products.enumerated() {
+            for s in 0..<speedCount { reachable[s] += product.demandMean * onTimeShare[Int(templateOfProduct[p])][s] }
+        }
+        reachableFillRate = (0..<speedCount).map { speedDemand[$0] > 0 ? min(1, reachable[$0] / speedDemand[$0]) : 1 }
         self.maxTemplateNodes = templates.map(\.nodeCount).max() ?? 0
         self.maxTemplatePositions = templates.map(\.positionNode.count).max() ?? 0
         self.maxTemplateTrie = templates.map(\.trieCount).max() ?? 0

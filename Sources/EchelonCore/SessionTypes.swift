@@ -37,9 +37,12 @@ public struct SpeedService: Sendable, Hashable {
     public var price: Double
     /// Network fill rate of this speed in the model.
     public var plannedFillRate: Double
-    public init(price: Double = 0, plannedFillRate: Double = 0) {
+    /// The highest fill rate any plan can approach (`PlanningModel.reachableFillRate`).
+    public var reachableFillRate: Double
+    public init(price: Double = 0, plannedFillRate: Double = 0, reachableFillRate: Double = 1) {
         self.price = price
         self.plannedFillRate = plannedFillRate
+        self.reachableFillRate = reachableFillRate
     }
 }
 
@@ -55,15 +58,18 @@ public struct Violation: Sendable, Hashable {
     public var index: Int
     public var used: Double
     public var limit: Double
+    /// For a service target that no plan can meet, the highest fill rate a plan can approach; nil otherwise.
+    public var reachable: Double?
     /// How far over (storage, flows) or under (service), in the constraint's unit.
     public var amount: Double { kind == .service ? max(0, limit - used) : max(0, used - limit) }
     /// `amount` relative to the limit.
     public var relative: Double { limit > 0 ? amount / limit : (amount > 0 ? .infinity : 0) }
-    public init(kind: ConstraintKind, index: Int, used: Double, limit: Double) {
+    public init(kind: ConstraintKind, index: Int, used: Double, limit: Double, reachable: Double? = nil) {
         self.kind = kind
         self.index = index
         self.used = used
         self.limit = limit
+        self.reachable = reachable
     }
 }
 

@@ -87,7 +87,8 @@ public enum SolveOutput {
             let key = v.kind == .service ? "speed" : "node"
             violations.append(
                 "    {\"constraint\": \(jsonString(v.kind.rawValue)), \"\(key)\": \(jsonString(name)), \"used\": \(jsonNumber(v.used)), "
-                    + "\"limit\": \(jsonNumber(v.limit)), \"amount\": \(jsonNumber(v.amount))}")
+                    + "\"limit\": \(jsonNumber(v.limit)), \"amount\": \(jsonNumber(v.amount))"
+                    + (v.reachable.map { ", \"reachable\": \(jsonNumber($0))" } ?? "") + "}")
         }
         lines.append(violations.isEmpty ? "  \"violations\": []" : "  \"violations\": [\n" + violations.joined(separator: ",\n") + "\n  ]")
         return "{\n" + lines.joined(separator: ",\n") + "\n}\n"

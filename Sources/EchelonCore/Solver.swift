@@ -289,13 +289,16 @@ public struct Solver: Sendable {
         for s in 0..<speedCount {
             let demand = model.speedDemand[s]
             let fill = demand > 0 ? 1 - final.use[3 * nodeCount + s] / demand : 1
-            speeds.append(SpeedService(price: finalPrices.service[s], plannedFillRate: fill))
+            speeds.append(SpeedService(price: finalPrices.service[s], plannedFillRate: fill, reachableFillRate: model.reachableFillRate[s]))
         }
         let violations = Self.violations(model: model, nodes: nodes, speeds: speeds)
         let primal = final.costs.total
         let gap = primal.isFinite && abs(primal) > 0 ? max(0, (primal - outcome.dualBound) / abs(primal)) : .infinity
+        // The gap is the plan's to the bound of the problem the master solved, which leaves out targets no plan
+        // can meet: it is reported when those are all the plan misses.
+        let fits = violations.allSatisfy { $0.reachable != nil }
         var result = SolveResult(
-            plan: final.plan, costs: final.costs, dualBound: outcome.dualBound, gap: violations.isEmpty ? gap : .infinity,
+            plan: final.plan, costs: final.costs, dualBound: outcome.dualBound, gap: fits ? gap : .infinity,
             certified: outcome.certified, iterations: outcome.iterations, seconds: outcome.seconds, threads: threads,
             stopReason: outcome.stopReason, nodes: nodes, speeds: speeds, violations: violations, history: history)
         result.relaxation = run.relaxation
@@ -391,7 +394,10 @@ public struct Solver: Sendable {
         }
         for (s, speed) in model.scenario.speeds.enumerated() where model.speedDemand[s] > 0 {
             if speeds[s].plannedFillRate < speed.targetFillRate - tolerance {
-                result.append(Violation(kind: .service, index: s, used: speeds[s].plannedFillRate, limit: speed.targetFillRate))
+                result.append(
+                    Violation(
+                        kind: .service, index: s, used: speeds[s].plannedFillRate, limit: speed.targetFillRate,
+                        reachable: model.isUnreachable(speed: s) ? model.reachableFillRate[s] : nil))
             }
         }
         return result
@@ -412,7 +418,8 @@ public struct Solver: Sendable {
             let demand = model.speedDemand[s]
             return SpeedService(
                 price: step.prices[3 * nodeCount + s],
-                plannedFillRate: demand > 0 ? 1 - step.use[3 * nodeCount + s] / demand : 1)
+                plannedFillRate: demand > 0 ? 1 - step.use[3 * nodeCount + s] / demand : 1,
+                reachableFillRate: model.reachableFillRate[s])
         }
         return SolverSnapshot(
             iteration: step.iteration, seconds: step.seconds, dualBound: step.dualBound, bestPrimal: step.bestPrimal,

@@ -126,6 +126,25 @@ func whatIfState(width: Int, height: Int, finish: Bool = true) -> DashboardState
         #expect(state.whatIf.numbers[0] == storage)
     }
 
+    /// A target no plan can meet (a closed building left some orders with no node that keeps the promise)
+    /// is listed under target, and its panel says how far any plan can go and what to do about it.
+    @Test func anUnreachableTargetSaysHowFarAnyPlanCanGo() throws {
+        var state = solvedState(width: 140, height: 40)
+        state.scenario.speeds[0].targetFillRate = 0.85
+        state.result!.speeds[0] = SpeedService(price: 0, plannedFillRate: 0.62, reachableFillRate: 0.7213)
+        _ = press(&state, .character("5"))
+        let rows = ViolationsView.rows(state: state)
+        let row = try #require(rows.firstIndex { $0.kind == .service && $0.index == 0 })
+        #expect(rows[row].reachable == 0.7213)
+        for _ in 0..<row { _ = press(&state, .down) }
+        let text = DashboardView.render(state).text
+        #expect(text.contains("No plan can meet this target: at most 72.13% of its orders"), "\(text)")
+        // A reachable target that is missed says nothing of the kind.
+        state.result!.speeds[0].reachableFillRate = 0.9
+        #expect(ViolationsView.rows(state: state)[row].reachable == nil)
+        #expect(!DashboardView.render(state).text.contains("No plan can meet"))
+    }
+
     @Test func whatIfDiffShowsTheCutNodesPriceRising() {
         let state = whatIfState(width: 120, height: 40)
         let text = DashboardView.render(state).text

@@ -26,7 +26,11 @@ enum ViolationsView {
             for (s, speed) in scenario.speeds.enumerated() {
                 guard let service = speeds[safe: s] else { continue }
                 if service.plannedFillRate < speed.targetFillRate - 1e-9 {
-                    rows.append(Violation(kind: .service, index: s, used: service.plannedFillRate, limit: speed.targetFillRate))
+                    let unreachable = speed.targetFillRate >= service.reachableFillRate - 1e-12
+                    rows.append(
+                        Violation(
+                            kind: .service, index: s, used: service.plannedFillRate, limit: speed.targetFillRate,
+                            reachable: unreachable ? service.reachableFillRate : nil))
                 }
             }
         }
@@ -111,6 +115,14 @@ enum ViolationsView {
             let speed = scenario.speeds[v.index]
             buffer.put("  \(speed.id): planned fill \(Format.percent(v.used, digits: 2)) against target \(Format.percent(v.limit, digits: 2)); miss penalty \(Format.plain(speed.missPenalty))/unit",
                        x: 0, y: panelTop, role: .tableHeader)
+            if let reachable = v.reachable, panelTop + 2 < state.height - 1 {
+                buffer.put(
+                    "  No plan can meet this target: at most \(Format.percent(reachable, digits: 2)) of its orders reach an open node that keeps",
+                    x: 0, y: panelTop + 1, role: .bad, maxWidth: state.width)
+                buffer.put(
+                    "  the promise before its cut-off. Planned by the miss penalty alone; a target below that (what-if, speed) holds one.",
+                    x: 0, y: panelTop + 2, maxWidth: state.width)
+            }
             return
         }
         buffer.put("  Top products using \(name(v, scenario))'s \(v.kind.rawValue)", x: 0, y: panelTop, role: .tableHeader)
