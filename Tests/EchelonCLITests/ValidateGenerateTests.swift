@@ -92,3 +92,44 @@ private func removeTree(_ path: String) {
 @Test func benchRefusesAnUnknownCutNode() throws {
     #expect(exitCode(of: ["bench", "--scenario", "tiny", "--cut-node", "NO-SUCH-NODE", "--sim-replications", "0"]) == nil)
 }
+
+/// `echelon solve` with every flag: the five files, the flags honoured (threads, iteration cap, the what-if's
+/// capacity in prices.csv), a bad what-if refused with status 1, and a target no plan can meet (SSD-DAL closed
+/// leaves Dallas's same-day orders no node) with status 2 and its reachable share in summary.json.
+@Test func solveWritesEveryFileAndHonoursItsFlags() throws {
+    let root = temporaryDirectory()
+    defer { _ = system("rm -rf '\(root)'") }
+    let whatIf = root + "/cut.toml"
+    try PlanCSV.writeFileAtomically("[[change]]\ntype = \"capacity\"\nnode = \"FC-HOU\"\nstorage = 500\n", to: whatIf)
+    let flags = ["--gap", "0.01", "--max-iterations", "5", "--time-limit", "30", "--threads", "2"]
+    #expect(exitCode(of: ["solve", "tiny", "--out", root + "/plan", "--what-if", whatIf] + flags) == 0)
+    for file in ["plan.csv", "prices.csv", "service.csv", "convergence.csv", "summary.json"] {
+        #expect(PlanCSV.readTextFile(root + "/plan/" + file) != nil, "\(file) missing")
+    }
+    let summary = try #require(PlanCSV.readTextFile(root + "/plan/summary.json"))
+    #expect(summary.contains("\"threads\": 2,"))
+    #expect(summary.contains("\"violations\": []"))
+    let iterations = summary.split(separator: "\n").first { $0.contains("\"iterations\"") }
+    let count = iterations.flatMap { Int($0.filter(\.isNumber)) }
+    #expect(count != nil && count! >= 1 && count! <= 5, "\(iterations ?? "no iterations")")
+    let prices = try #require(PlanCSV.readTextFile(root + "/plan/prices.csv"))
+    let hou = prices.split(separator: "\n").first { $0.hasPrefix("FC-HOU,") }?.split(separator: ",", omittingEmptySubsequences: false)
+    #expect(hou.map { Double(String($0[6])) } == 500, "\(hou.map { $0.joined(separator: ",") } ?? "no FC-HOU row")")
+
+    try PlanCSV.writeFileAtomically("[[change]]\ntype = \"close_node\"\nnode = \"FC-NOWHERE\"\n", to: whatIf)
+    #expect(exitCode(of: ["solve", "tiny", "--out", root + "/bad", "--what-if", whatIf]) == 1)
+    #expect(PlanCSV.readTextFile(root + "/bad/summary.json") == nil)
+
+    try PlanCSV.writeFileAtomically("[[change]]\ntype = \"close_node\"\nnode = \"SSD-DAL\"\n", to: whatIf)
+    #expect(exitCode(of: ["solve", "tiny", "--out", root + "/closed", "--what-if", whatIf] + flags) == 2)
+    let closed = try #require(PlanCSV.readTextFile(root + "/closed/summary.json"))
+    let violations = closed.split(separator: "\n").filter { $0.contains("\"constraint\"") }
+    #expect(violations.count == 1 && violations[0].contains("\"speed\": \"same_day\""), "\(closed)")
+    // By hand: same-day demand is Dallas 10 × 0.15 = 1.5 (metro products) and Houston 1.5 + T5's 2 × 0.5 = 2.5;
+    // without SSD-DAL no node keeps Dallas's promise (DC-DAL's same-day cut-off is 0), and FC-HOU takes
+    // Houston's orders before 22:00, 94.4 % of them (arrivals.csv).
+    let reachable = violations.first.flatMap { line in
+        line.range(of: "\"reachable\": ").flatMap { Double(line[$0.upperBound...].prefix { $0 != "}" }) }
+    }
+    #expect(reachable.map { abs($0 - 2.5 * 0.944 / 4.0) < 1e-12 } == true, "\(reachable.map(String.init(describing:)) ?? "none")")
+}
