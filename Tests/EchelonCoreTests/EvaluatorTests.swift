@@ -79,30 +79,44 @@ import Testing
     #expect(onTime <= shipped + 1e-9)
 }
 
-/// For an exactly solved subproblem a higher price of a resource never raises its use. (The heuristic
+/// For an exactly solved subproblem a higher price of a resource never raises its use, and over the sweep
+/// it does lower it (an optimiser that ignored the prices would pass the first half alone): storage,
+/// outbound and inbound prices per node, and the service price against the missed units. (The heuristic
 /// search of non-separable products is not guaranteed monotone; docs/solver.md.)
 @Test func higherPriceNeverRaisesUse() {
     let products: [(mean: Double, cube: Double, unitCost: Double, shares: [Double])] = [
         (4, 0.5, 80, [0.6, 0.4, 0]), (0.3, 2, 300, [0.2, 0.3, 0.5]), (25, 0.1, 12, [0, 0.5, 0.5]),
     ]
-    for scenario in [TestScenarios.separable(storage: [1e9, 1e9, 1e9], products: products)] {
-        let evaluator = ProductEvaluator(scenario: scenario)
-        for product in scenario.products.indices {
-            for node in evaluator.model.candidateNodes(of: product) {
-                var lastStorage = Double.infinity, lastOutbound = Double.infinity
+    let scenario = TestScenarios.separable(storage: [1e9, 1e9, 1e9], products: products)
+    let evaluator = ProductEvaluator(scenario: scenario)
+    enum Kind: CaseIterable { case storage, outbound, inbound, service }
+    for product in scenario.products.indices {
+        for node in evaluator.model.candidateNodes(of: product) {
+            for kind in Kind.allCases {
+                var last = Double.infinity, first = Double.nan
                 for step in 0..<25 {
                     var prices = Prices(nodeCount: scenario.nodes.count, speedCount: scenario.speeds.count)
-                    prices.storage[node] = Double(step) * 0.01
-                    #expect(evaluator.optimise(product: product, prices: prices).exact)
-                    let storage = evaluator.optimise(product: product, prices: prices).evaluation.nodes.first { $0.node == node }!.expectedOnHand
-                    #expect(storage <= lastStorage + 1e-9, "product \(product) node \(node) storage price step \(step)")
-                    lastStorage = storage
-                    prices.storage[node] = 0
-                    prices.outbound[node] = Double(step) * 0.4
-                    let outbound = evaluator.optimise(product: product, prices: prices).evaluation.nodes.first { $0.node == node }!.outboundPerDay
-                    #expect(outbound <= lastOutbound + 1e-9, "product \(product) node \(node) outbound price step \(step)")
-                    lastOutbound = outbound
+                    switch kind {
+                    case .storage: prices.storage[node] = Double(step) * 0.01
+                    case .outbound: prices.outbound[node] = Double(step) * 0.4
+                    case .inbound: prices.inbound[node] = Double(step) * 0.4
+                    case .service: prices.service[0] = Double(step) * 0.4
+                    }
+                    let optimum = evaluator.optimise(product: product, prices: prices)
+                    #expect(optimum.exact)
+                    let outcome = optimum.evaluation.nodes.first { $0.node == node }!
+                    let use: Double
+                    switch kind {
+                    case .storage: use = outcome.expectedOnHand
+                    case .outbound: use = outcome.outboundPerDay
+                    case .inbound: use = outcome.inboundPerDay
+                    case .service: use = optimum.evaluation.speedDemand[0] - optimum.evaluation.speedServedOnTime[0]
+                    }
+                    #expect(use <= last + 1e-9, "product \(product) node \(node) \(kind) price step \(step)")
+                    if step == 0 { first = use }
+                    last = use
                 }
+                #expect(last < first - 1e-6, "product \(product) node \(node): \(kind) use \(first) at price 0, \(last) at the highest")
             }
         }
     }
