@@ -128,6 +128,10 @@ struct SolveCommand: ParsableCommand {
                     lines.append(
                         "  no plan can: at most \(format(reachable * 100, 2)) % of \(name)'s orders reach an open node that keeps the promise "
                             + "before its cut-off; planned by the miss penalty alone. A speed_service what-if below \(format(reachable * 100, 2)) % holds a target.")
+                } else if v.leftOutForCapacities {
+                    lines.append(
+                        "  not within the capacities: no plan met every target and capacity, so this target was left out and the plan "
+                            + "keeps every capacity, its misses priced by the miss penalty alone. A lower target (speed_service what-if) or more capacity holds one.")
                 }
             }
         }

@@ -39,10 +39,13 @@ public struct SpeedService: Sendable, Hashable {
     public var plannedFillRate: Double
     /// The highest fill rate any plan can approach (`PlanningModel.reachableFillRate`).
     public var reachableFillRate: Double
-    public init(price: Double = 0, plannedFillRate: Double = 0, reachableFillRate: Double = 1) {
+    /// No plan met this target together with every capacity, so it was left out to keep them (`Solver`).
+    public var targetLeftOut: Bool
+    public init(price: Double = 0, plannedFillRate: Double = 0, reachableFillRate: Double = 1, targetLeftOut: Bool = false) {
         self.price = price
         self.plannedFillRate = plannedFillRate
         self.reachableFillRate = reachableFillRate
+        self.targetLeftOut = targetLeftOut
     }
 }
 
@@ -60,16 +63,21 @@ public struct Violation: Sendable, Hashable {
     public var limit: Double
     /// For a service target that no plan can meet, the highest fill rate a plan can approach; nil otherwise.
     public var reachable: Double?
+    /// A service target no plan met together with every capacity, left out so that the plan keeps them.
+    public var leftOutForCapacities: Bool
     /// How far over (storage, flows) or under (service), in the constraint's unit.
     public var amount: Double { kind == .service ? max(0, limit - used) : max(0, used - limit) }
     /// `amount` relative to the limit.
     public var relative: Double { limit > 0 ? amount / limit : (amount > 0 ? .infinity : 0) }
-    public init(kind: ConstraintKind, index: Int, used: Double, limit: Double, reachable: Double? = nil) {
+    public init(
+        kind: ConstraintKind, index: Int, used: Double, limit: Double, reachable: Double? = nil, leftOutForCapacities: Bool = false
+    ) {
         self.kind = kind
         self.index = index
         self.used = used
         self.limit = limit
         self.reachable = reachable
+        self.leftOutForCapacities = leftOutForCapacities
     }
 }
 

@@ -88,7 +88,8 @@ public enum SolveOutput {
             violations.append(
                 "    {\"constraint\": \(jsonString(v.kind.rawValue)), \"\(key)\": \(jsonString(name)), \"used\": \(jsonNumber(v.used)), "
                     + "\"limit\": \(jsonNumber(v.limit)), \"amount\": \(jsonNumber(v.amount))"
-                    + (v.reachable.map { ", \"reachable\": \(jsonNumber($0))" } ?? "") + "}")
+                    + (v.reachable.map { ", \"reachable\": \(jsonNumber($0))" } ?? "")
+                    + (v.leftOutForCapacities ? ", \"left_out_for_capacities\": true" : "") + "}")
         }
         lines.append(violations.isEmpty ? "  \"violations\": []" : "  \"violations\": [\n" + violations.joined(separator: ",\n") + "\n  ]")
         return "{\n" + lines.joined(separator: ",\n") + "\n}\n"

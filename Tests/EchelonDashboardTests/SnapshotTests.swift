@@ -143,6 +143,11 @@ func whatIfState(width: Int, height: Int, finish: Bool = true) -> DashboardState
         state.result!.speeds[0].reachableFillRate = 0.9
         #expect(ViolationsView.rows(state: state)[row].reachable == nil)
         #expect(!DashboardView.render(state).text.contains("No plan can meet"))
+        #expect(!DashboardView.render(state).text.contains("No plan met every target"))
+        // One left out so that the plan keeps every capacity says so.
+        state.result!.speeds[0].targetLeftOut = true
+        #expect(ViolationsView.rows(state: state)[row].leftOutForCapacities)
+        #expect(DashboardView.render(state).text.contains("No plan met every target within the capacities: this one was left out"))
     }
 
     @Test func whatIfDiffShowsTheCutNodesPriceRising() {

@@ -30,7 +30,7 @@ enum ViolationsView {
                     rows.append(
                         Violation(
                             kind: .service, index: s, used: service.plannedFillRate, limit: speed.targetFillRate,
-                            reachable: unreachable ? service.reachableFillRate : nil))
+                            reachable: unreachable ? service.reachableFillRate : nil, leftOutForCapacities: service.targetLeftOut))
                 }
             }
         }
@@ -121,6 +121,13 @@ enum ViolationsView {
                     x: 0, y: panelTop + 1, role: .bad, maxWidth: state.width)
                 buffer.put(
                     "  the promise before its cut-off. Planned by the miss penalty alone; a target below that (what-if, speed) holds one.",
+                    x: 0, y: panelTop + 2, maxWidth: state.width)
+            } else if v.leftOutForCapacities, panelTop + 2 < state.height - 1 {
+                buffer.put(
+                    "  No plan met every target within the capacities: this one was left out so that the plan keeps every capacity,",
+                    x: 0, y: panelTop + 1, role: .bad, maxWidth: state.width)
+                buffer.put(
+                    "  its misses priced by the miss penalty alone. A lower target (what-if, speed) or more capacity holds one.",
                     x: 0, y: panelTop + 2, maxWidth: state.width)
             }
             return
