@@ -63,6 +63,66 @@ import Testing
     }
 }
 
+/// A DC that serves no customer feeding two FCs, each the only node of its region: the fixed point
+/// computed here from the scenario's numbers alone (each FC Erlang's loss system over its transit plus
+/// the DC's delay; the DC's rate what the FCs serve; its delay EBO/λ from the Poisson distribution of its
+/// lead-time demand), iterated to convergence, is the evaluator's to 1e-9. (The test above takes the DC's
+/// rate from the evaluator's own flows.)
+@Test func twoEchelonFixedPointIsMetricComputedIndependently() {
+    let nodes = [
+        TestScenarios.node("DC", .dc, cutoffs: [24]), TestScenarios.node("FC1", .fc, cutoffs: [24]),
+        TestScenarios.node("FC2", .fc, cutoffs: [24]),
+    ]
+    let transit = [2.0, 1.0, 1.5]  // vendor → DC, DC → FC1, DC → FC2
+    let lanes = [
+        Lane(source: .vendor(0), destination: 0, transitMean: transit[0], transitStd: 0, costPerCubicFoot: 0.1),
+        Lane(source: .node(0), destination: 1, transitMean: transit[1], transitStd: 0, costPerCubicFoot: 0.1),
+        Lane(source: .node(0), destination: 2, transitMean: transit[2], transitStd: 0, costPerCubicFoot: 0.1),
+    ]
+    let options = [
+        FulfilmentOption(region: 0, speed: 0, node: 1, costPerUnit: 1, costPerCubicFoot: 0.05),
+        FulfilmentOption(region: 1, speed: 0, node: 2, costPerUnit: 1, costPerCubicFoot: 0.05),
+    ]
+    let demand = 3.0, shares = [0.6, 0.4], vendorLead = 3.0
+    let scenario = Scenario(
+        name: "two echelons", unmetDemand: .lostSales,
+        costs: CostSettings(daysPerYear: 365, transferHandlingPerCubicFoot: 0, lostSalePenalty: 4),
+        speeds: [Speed(id: "two_day", promiseHours: 48, targetFillRate: 0, missPenalty: 6)],
+        nodes: nodes, vendors: [Vendor(id: "V", country: "US", location: GeoPoint(latitude: 40, longitude: -90))],
+        lanes: lanes, regions: [TestScenarios.region("R1"), TestScenarios.region("R2")], options: options,
+        profiles: [DemandProfile(id: "P", shares: [DemandShare(region: 0, speed: 0, share: shares[0]), DemandShare(region: 1, speed: 0, share: shares[1])])],
+        arrivalCurve: [Double](repeating: 1.0 / 24, count: 24), categories: ["all"],
+        products: [Product(id: "SKU", category: 0, cube: 0.5, unitCost: 40, holdingRate: 0.3, sizeClass: .sortable,
+                           demandMean: demand, demandVMR: 1, profile: 0, vendors: 0..<1)],
+        productVendors: [ProductVendor(vendor: 0, unitPrice: 32, leadTimeMean: vendorLead, leadTimeStd: 0)])
+    let stocks = [0: 4, 1: 5, 2: 3]
+    // The fixed point, by iteration from no delay.
+    let loads = shares.map { demand * $0 }
+    var delay = 0.0
+    var fills = [0.0, 0.0]
+    for _ in 0..<500 {
+        fills = (0..<2).map { i in erlangLoss(level: stocks[i + 1]!, load: loads[i] * (transit[i + 1] + delay)).fill }
+        let rate = loads[0] * fills[0] + loads[1] * fills[1]
+        let mean = rate * (vendorLead + transit[0])
+        var backorders = 0.0
+        for k in stocks[0]!..<400 { backorders += Double(k - stocks[0]!) * poissonPMF(k, mean) }
+        let next = backorders / rate
+        if abs(next - delay) < 1e-15 { delay = next; break }
+        delay = next
+    }
+    #expect(delay > 0.1, "a DC delay that matters: \(delay)")
+    let result = ProductEvaluator(scenario: scenario).evaluate(product: 0, vendorChoice: 0, baseStock: stocks)
+    let byNode = Dictionary(uniqueKeysWithValues: result.nodes.map { ($0.node, $0) })
+    #expect(abs(byNode[0]!.leadTimeDays - (vendorLead + transit[0])) < 1e-12)
+    for i in 0..<2 {
+        let fc = byNode[i + 1]!
+        #expect(abs(fc.leadTimeDays - (transit[i + 1] + delay)) < 1e-9, "FC\(i + 1) lead time \(fc.leadTimeDays) against \(transit[i + 1] + delay)")
+        #expect(abs(fc.fillRate - fills[i]) < 1e-9, "FC\(i + 1) fill \(fc.fillRate) against \(fills[i])")
+        #expect(abs(fc.inboundPerDay - loads[i] * fills[i]) < 1e-9)
+    }
+    #expect(abs(result.fillRateBySpeed[0] - (shares[0] * fills[0] + shares[1] * fills[1])) < 1e-9)
+}
+
 /// Spill-over: a stream tries its cheapest node first; the second node sees only what the first missed.
 @Test func loadsFollowTheFulfilmentChain() {
     let scenario = TestScenarios.network(products: 1)
