@@ -143,6 +143,10 @@ public struct MasterOptions: Sendable {
     /// whose relaxation was carried over): the first step moves only the prices of constraints more than
     /// `closeEnoughToRepair` over, and holds the others, which are settled already.
     public var firstStepMovesOnlyFarOff = false
+    /// Seconds after which a run with no plan meeting every limit yet stops (as at its time limit), its
+    /// last repair given a tenth of the time limit: the solver then leaves out the targets it misses and
+    /// solves again in the time left (`Solver`, capacities first). Infinite: runs to its limits.
+    public var abandonWithoutPlanAfter = Double.infinity
     public init(
         method: MasterMethod = .adaptive, gap: Double = 0.005, maxIterations: Int = 200, timeLimit: Double = 60,
         repairInterval: Int = 5, feasibilityTolerance: Double = 1e-9
@@ -274,6 +278,8 @@ public enum LagrangianMaster {
         var lastRepairFailed = false
         /// A prices-only run's last price points (scaled units).
         var recentPoints: [[Double]] = []
+        /// Stopped by `abandonWithoutPlanAfter`.
+        var abandoned = false
 
         /// The best primal's relative gap to the best dual value (∞ before a feasible plan).
         func relativeGap() -> Double {
@@ -494,6 +500,11 @@ public enum LagrangianMaster {
                 stopReason = .timeLimit
                 break
             }
+            if !bestPrimal.isFinite && elapsed() >= options.abandonWithoutPlanAfter {
+                stopReason = .timeLimit
+                abandoned = true
+                break
+            }
         }
         // Without a feasible plan, or when the last relaxation was not repaired, one last repair.
         // (Not when the gap is closed: the kept plan is good enough, and a repair costs a few iterations. Nor
@@ -501,7 +512,10 @@ public enum LagrangianMaster {
         if iteration > 0 && !options.pricesOnly && stopReason != .cancelled
             && (!bestPrimal.isFinite || (!repairedThisIteration && stopReason != .gapReached))
         {
-            let candidate = problem.repair(deadline: repairDeadline(minimumSeconds: min(1, 0.05 * options.timeLimit)))
+            let candidate = problem.repair(
+                deadline: abandoned
+                    ? DispatchTime.now().uptimeNanoseconds + UInt64(max(0, min(0.1 * options.timeLimit, 1e6)) * 1e9)
+                    : repairDeadline(minimumSeconds: min(1, 0.05 * options.timeLimit)))
             if !bestPrimal.isFinite || (violation(candidate.use) <= options.feasibilityTolerance && candidate.cost < bestPrimal) {
                 if violation(candidate.use) <= options.feasibilityTolerance { bestPrimal = candidate.cost }
                 primalUse = candidate.use

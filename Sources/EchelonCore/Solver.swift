@@ -275,6 +275,7 @@ public struct Solver: Sendable {
         }
         var run = runMaster(
             model: model, limits: masterLimits, threads: threads, warmStart: start, sampleStride: sampleStride,
+            abandonWithoutPlanAfter: pricesOnly ? .infinity : Self.capacitiesFirstAfterShareOfTime * limits.timeLimit,
             statistics: &statistics, cancel: cancel, iteration: record)
         // Capacities first: when no plan met every target and every capacity by the iteration cap or the time
         // limit, the targets the kept plan misses (all that are left, if it misses none) are left out and the
@@ -291,18 +292,31 @@ public struct Solver: Sendable {
             for s in dropping { leftOut[s] = true }
             var relaxed = model.scenario
             for s in 0..<speedCount where leftOut[s] { relaxed.speeds[s].targetFillRate = 0 }
-            var prices = run.outcome.bestPrices
-            for s in 0..<speedCount where leftOut[s] { prices[3 * nodeCount + s] = 0 }
+            let relaxedModel = PlanningModel(scenario: relaxed)
             iterationsBefore += run.outcome.iterations
             secondsBefore += run.outcome.seconds
             if MemoryTrace.isEnabled { MemoryTrace.mark("no plan met every limit: targets \(dropping) left out") }
             var phaseLimits = limits
             phaseLimits.timeLimit = limits.timeLimit - secondsBefore
+            // A cold start (from a sample's prices where the solve is large enough): the last prices chased
+            // the targets left out, and from them the bound started millions below the plans (closing FC-MIA:
+            // a gap of 4 500 % at the time limit) and the plan came late or not at all (FC-ATL).
+            var phaseStart: WarmStart? = nil
+            var phaseStride = 0
+            if sampledStartThreshold > 0 && model.scenario.products.count >= sampledStartThreshold,
+                let sampled = sampledPrices(model: relaxedModel, limits: phaseLimits)
+            {
+                phaseStart = WarmStart(prices: sampled.prices, plan: nil)
+                phaseStride = sampled.stride
+                secondsBefore += sampled.seconds
+                phaseLimits.timeLimit -= sampled.seconds
+                statistics.add(sampled.statistics)
+            }
             var phaseStatistics = SolveStatistics()
             run = runMaster(
-                model: PlanningModel(scenario: relaxed), limits: phaseLimits, threads: threads,
-                warmStart: WarmStart(prices: Prices(flattened: prices, nodeCount: nodeCount, speedCount: speedCount), plan: nil),
-                sampleStride: 0, statistics: &phaseStatistics, cancel: cancel, iteration: record)
+                model: relaxedModel, limits: phaseLimits, threads: threads, warmStart: phaseStart, sampleStride: phaseStride,
+                abandonWithoutPlanAfter: Self.capacitiesFirstAfterShareOfTime * phaseLimits.timeLimit,
+                statistics: &phaseStatistics, cancel: cancel, iteration: record)
             statistics.add(phaseStatistics)
         }
         if !pricesOnly { RetainedMappings.shared.unmap(releasedBefore: retainedMark) }
@@ -354,6 +368,10 @@ public struct Solver: Sendable {
 
     /// The capacities-first phase starts only while more than this share of the time limit is left.
     static let capacitiesFirstShareOfTime = 0.05
+    /// A run with no plan meeting every limit by this share of its time limit gives way to it
+    /// (`MasterOptions.abandonWithoutPlanAfter`). Closing FC-ATL in the bundled sample under a 30 s limit,
+    /// the first run had no plan at the limit and the capacities-first phase no time left.
+    static let capacitiesFirstAfterShareOfTime = 0.6
 
     /// The targets in force (reachable, not left out yet) that `use` misses, or, where it misses none (its
     /// capacities are what it breaks), all of them; nil when none is left.
@@ -376,7 +394,8 @@ public struct Solver: Sendable {
     /// the final evaluation and the output do not hold them as well.
     private func runMaster(
         model: PlanningModel, limits: SolveLimits, threads: Int, warmStart: WarmStart?, sampleStride: Int,
-        statistics: inout SolveStatistics, cancel: () -> Bool, iteration: (MasterIteration) -> Void
+        abandonWithoutPlanAfter: Double = .infinity, statistics: inout SolveStatistics, cancel: () -> Bool,
+        iteration: (MasterIteration) -> Void
     ) -> (outcome: MasterOutcome, plan: SolutionStore, offsets: [Int], relaxation: CarriedRelaxation?) {
         let problem = InventoryProblem(model: model, threads: threads)
         problem.keepsBestRelaxation = carriesRelaxation && !pricesOnly
@@ -422,6 +441,7 @@ public struct Solver: Sendable {
             options.targetAboveBound = Self.sampledStartTargetAboveBound
         }
         options.firstStepMovesOnlyFarOff = carried
+        options.abandonWithoutPlanAfter = abandonWithoutPlanAfter
         let outcome = LagrangianMaster.run(problem: problem, start: start, options: options, cancel: cancel, onIteration: iteration)
         MemoryTrace.mark("master done")
         statistics.subproblemsSolved = problem.subproblemsSolved

@@ -64,6 +64,39 @@ func capacitatedMultiItemNewsvendor(method: MasterMethod) {
     #expect(!outcome.bestPrimal.isFinite)
 }
 
+/// A problem no plan of which fits, recording the deadlines its repairs are given.
+final class NothingFitsProbe: DecomposableProblem {
+    var limits: [Double] { [100] }
+    var deadlines: [UInt64] = []
+    func relax(prices: [Double]) -> Relaxation { Relaxation(pricedValue: 100 + prices[0] * 150, use: [150], cost: 100, exact: true) }
+    func repair() -> PrimalCandidate { repair(deadline: .max) }
+    func repair(deadline: UInt64) -> PrimalCandidate {
+        deadlines.append(deadline)
+        return PrimalCandidate(cost: 101, use: [120])
+    }
+    func keepRepairedAsBest() {}
+}
+
+/// A run with no plan by `abandonWithoutPlanAfter` stops there (as at its time limit), and its last repair
+/// gets a tenth of the time limit, not the rest of it: the solver then solves again with the targets the
+/// plan misses left out, in the time left (capacities first).
+@Test func aRunWithoutAPlanGivesWayAfterItsShareOfTheTime() {
+    let probe = NothingFitsProbe()
+    var options = MasterOptions(gap: 0.005, maxIterations: 100, timeLimit: 100, repairInterval: 1_000)
+    options.abandonWithoutPlanAfter = 0
+    let start = DispatchTime.now().uptimeNanoseconds
+    let outcome = LagrangianMaster.run(problem: probe, start: [0], options: options)
+    #expect(outcome.iterations == 1 && outcome.stopReason == .timeLimit && !outcome.bestPrimal.isFinite)
+    #expect(probe.deadlines.count == 1)
+    let allowed = Double((probe.deadlines.first ?? 0) &- start) / 1e9
+    #expect(allowed > 9.5 && allowed <= 10.5, "last repair allowed \(allowed) s")
+    // Without the option it runs to its cap.
+    let patient = NothingFitsProbe()
+    options.abandonWithoutPlanAfter = .infinity
+    options.maxIterations = 5
+    #expect(LagrangianMaster.run(problem: patient, start: [0], options: options).iterations == 5)
+}
+
 /// A problem that records the deadline its starting plan's repair is given and offers a feasible plan
 /// of known cost.
 final class StartingPlanProbe: DecomposableProblem {
