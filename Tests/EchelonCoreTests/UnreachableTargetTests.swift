@@ -117,3 +117,20 @@ private func separableWithFC0ClosedAndFC1AtNoon(target: Double) -> Scenario {
     #expect(result.violations.contains { $0.index == twoDay && $0.leftOutForCapacities })
     #expect(result.violations.filter { $0.index != twoDay }.allSatisfy { $0.reachable != nil })
 }
+
+/// The capacities-first phase runs only where the kept plan breaks a capacity: one that keeps them all and
+/// misses a target by a hair (closing SSD-YYZ: 0.2 points) is returned as it is.
+@Test func onlyAPlanThatBreaksACapacityLeavesTargetsOut() {
+    var scenario = separableScenario(prices: [0.4, 0.9, 0.15])
+    let model = PlanningModel(scenario: scenario)
+    let storage = scenario.nodes.map(\.storageCapacity)
+    var use = storage + [0, 0, 0] + [0, 0, 0] + [1e6]  // storage at its limits, no flows, every unit missed
+    #expect(!Solver.breaksCapacity(model: model, use: use))
+    use[1] = storage[1] * (1 + 1e-6)
+    #expect(Solver.breaksCapacity(model: model, use: use))
+    // A closed node's use does not count (its positions are not planned).
+    scenario.nodes[1].storageCapacity = 0
+    scenario.nodes[1].outboundCapacity = 0
+    scenario.nodes[1].inboundCapacity = 0
+    #expect(!Solver.breaksCapacity(model: PlanningModel(scenario: scenario), use: use))
+}
