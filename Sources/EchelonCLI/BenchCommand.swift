@@ -53,6 +53,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("cut-share"), help: "The share of that node's storage the warm re-solve's what-if takes away.")
     var cutShare: Double = 0.2
 
+    @Flag(name: .customLong("close-node"), help: "The warm re-solve's what-if closes that node instead of cutting its storage.")
+    var closeNode = false
+
     @Option(name: .customLong("sim-replications"), help: "Replications of the simulation case (365 days each; 0 skips it).")
     var simReplications: Int = 10
 
@@ -107,7 +110,9 @@ struct BenchCommand: ParsableCommand {
             ?? (0..<scenario.nodes.count).max { cold.nodes[$0].storageUsed < cold.nodes[$1].storageUsed } ?? 0
         let changedNode = requestedCut ?? hardest
         let changed = try scenario.applying([
-            .setCapacity(node: changedNode, storage: scenario.nodes[changedNode].storageCapacity * (1 - cutShare), outbound: nil, inbound: nil)
+            closeNode
+                ? .closeNode(node: changedNode)
+                : .setCapacity(node: changedNode, storage: scenario.nodes[changedNode].storageCapacity * (1 - cutShare), outbound: nil, inbound: nil)
         ])
         var warmStatistics = SolveStatistics()
         var warmLimits = limits
@@ -180,7 +185,7 @@ struct BenchCommand: ParsableCommand {
             ("cold_repair_evaluations", "\(coldStatistics.repairEvaluations)"),
             ("cold_sweeps_per_evaluation", Self.fixed(Double(coldStatistics.sweeps) / Double(max(1, coldStatistics.evaluations)), 2)),
             ("warm_node", scenario.nodes[changedNode].id),
-            ("warm_cut_share", Self.fixed(cutShare, 2)),
+            ("warm_cut_share", closeNode ? "closed" : Self.fixed(cutShare, 2)),
             ("warm_seconds_to_1pct", Self.fixed(warm.seconds, 2)),
             ("warm_iterations", "\(warm.iterations)"),
             ("warm_gap", Self.fixed(warm.gap * 100, 4)),

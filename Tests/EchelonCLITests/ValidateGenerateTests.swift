@@ -93,6 +93,12 @@ private func removeTree(_ path: String) {
     #expect(exitCode(of: ["bench", "--scenario", "tiny", "--cut-node", "NO-SUCH-NODE", "--sim-replications", "0"]) == nil)
 }
 
+/// The benchmark's warm re-solve can close its node instead of cutting its storage (closing SSD-DAL leaves a
+/// target out of reach: the run still completes).
+@Test func benchClosesTheCutNodeWhenAsked() throws {
+    #expect(exitCode(of: ["bench", "--scenario", "tiny", "--cut-node", "SSD-DAL", "--close-node", "--sim-replications", "0", "--json"]) == 0)
+}
+
 /// `echelon solve` with every flag: the five files, the flags honoured (threads, iteration cap, the what-if's
 /// capacity in prices.csv), a bad what-if refused with status 1, and a target no plan can meet (SSD-DAL closed
 /// leaves Dallas's same-day orders no node) with status 2 and its reachable share in summary.json.
