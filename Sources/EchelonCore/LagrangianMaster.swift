@@ -143,7 +143,7 @@ public struct MasterOptions: Sendable {
     /// whose relaxation was carried over): the first step moves only the prices of constraints more than
     /// `closeEnoughToRepair` over, and holds the others, which are settled already.
     public var firstStepMovesOnlyFarOff = false
-    /// Seconds after which a run with no plan meeting every limit yet stops (as at its time limit), its
+    /// Seconds after which a run with no plan meeting every limit yet stops (`StopReason.noPlanInTime`), its
     /// last repair given a tenth of the time limit: the solver then leaves out the targets it misses and
     /// solves again in the time left (`Solver`, capacities first). Infinite: runs to its limits.
     public var abandonWithoutPlanAfter = Double.infinity
@@ -278,8 +278,6 @@ public enum LagrangianMaster {
         var lastRepairFailed = false
         /// A prices-only run's last price points (scaled units).
         var recentPoints: [[Double]] = []
-        /// Stopped by `abandonWithoutPlanAfter`.
-        var abandoned = false
 
         /// The best primal's relative gap to the best dual value (∞ before a feasible plan).
         func relativeGap() -> Double {
@@ -501,8 +499,7 @@ public enum LagrangianMaster {
                 break
             }
             if !bestPrimal.isFinite && elapsed() >= options.abandonWithoutPlanAfter {
-                stopReason = .timeLimit
-                abandoned = true
+                stopReason = .noPlanInTime
                 break
             }
         }
@@ -513,7 +510,7 @@ public enum LagrangianMaster {
             && (!bestPrimal.isFinite || (!repairedThisIteration && stopReason != .gapReached))
         {
             let candidate = problem.repair(
-                deadline: abandoned
+                deadline: stopReason == .noPlanInTime
                     ? DispatchTime.now().uptimeNanoseconds + UInt64(max(0, min(0.1 * options.timeLimit, 1e6)) * 1e9)
                     : repairDeadline(minimumSeconds: min(1, 0.05 * options.timeLimit)))
             if !bestPrimal.isFinite || (violation(candidate.use) <= options.feasibilityTolerance && candidate.cost < bestPrimal) {

@@ -28,6 +28,13 @@ extension Solver {
     /// 5 000-product scenario: 12 iterations of the wholes together against 17).
     static let highestPricesFromStride = 4
 
+    /// A cold start for `model` from a sample's prices (`sampledPrices`) where it has `sampledStartThreshold`
+    /// products or more; nil otherwise (a cold start from zero prices).
+    func sampledStart(model: PlanningModel, limits: SolveLimits) -> (prices: Prices, seconds: Double, statistics: SolveStatistics, stride: Int)? {
+        guard sampledStartThreshold > 0 && model.scenario.products.count >= sampledStartThreshold else { return nil }
+        return sampledPrices(model: model, limits: limits)
+    }
+
     /// The prices of a sample's solve, to start the whole scenario from, or nil when the scenario is too
     /// small to sample (fewer than two products per sampled one). `seconds` is the sample's solve time, `statistics` its work,
     /// `stride` the products per sampled one.

@@ -147,6 +147,8 @@ public enum StopReason: String, Sendable, Hashable {
     case iterationLimit = "iterations"
     case timeLimit = "time"
     case cancelled
+    /// No plan met every limit by `MasterOptions.abandonWithoutPlanAfter` (a share of the time limit).
+    case noPlanInTime = "no plan in time"
 }
 
 /// A finished solve.

@@ -254,9 +254,7 @@ public struct Solver: Sendable {
         var sampleStatistics = SolveStatistics()
         var sampleStride = 0
         var masterLimits = limits
-        if start == nil && sampledStartThreshold > 0 && model.scenario.products.count >= sampledStartThreshold && !cancel(),
-            let sampled = sampledPrices(model: model, limits: limits)
-        {
+        if start == nil && !cancel(), let sampled = sampledStart(model: model, limits: limits) {
             start = WarmStart(prices: sampled.prices, plan: nil)
             sampleSeconds = sampled.seconds
             sampleStatistics = sampled.statistics
@@ -277,15 +275,16 @@ public struct Solver: Sendable {
             model: model, limits: masterLimits, threads: threads, warmStart: start, sampleStride: sampleStride,
             abandonWithoutPlanAfter: pricesOnly ? .infinity : Self.capacitiesFirstAfterShareOfTime * limits.timeLimit,
             statistics: &statistics, cancel: cancel, iteration: record)
-        // Capacities first: when no plan met every target and every capacity by the iteration cap or the time
-        // limit, the targets the kept plan misses (all that are left, if it misses none) are left out and the
-        // master runs again from its prices in the time left, so that the plan returned holds every capacity
-        // and misses targets rather than the other way round. (Closing DC-ABE in the bundled sample, the
-        // plan at the iteration cap broke four capacities, DC-MEM's and FC-ORD's outbound up to 78 % over;
-        // left out, the targets cost 18 more iterations, 1.8 s.)
+        // Capacities first: when a run ends (iteration cap, time limit, or `capacitiesFirstAfterShareOfTime`
+        // of it) with no plan meeting every limit and its kept plan breaks a capacity, the targets that plan
+        // misses (all that are left, if it misses none) are left out and the problem is solved again, cold,
+        // in the time left: the plan returned keeps every capacity and misses targets rather than the other
+        // way round. (Closing DC-ABE in the bundled sample, the plan at the iteration cap broke four
+        // capacities, DC-MEM's and FC-ORD's outbound up to 78 % over; with the target left out, 18 more
+        // iterations, 1 s.)
         var leftOut = [Bool](repeating: false, count: speedCount)
         while !pricesOnly, !run.outcome.bestPrimal.isFinite,
-            run.outcome.stopReason == .iterationLimit || run.outcome.stopReason == .timeLimit,
+            [.iterationLimit, .timeLimit, .noPlanInTime].contains(run.outcome.stopReason),
             Self.breaksCapacity(model: model, use: run.outcome.primalUse),
             limits.timeLimit - (secondsBefore + run.outcome.seconds) > Self.capacitiesFirstShareOfTime * limits.timeLimit,
             let dropping = Self.targetsToLeaveOut(model: model, use: run.outcome.primalUse, leftOut: leftOut), !cancel()
@@ -304,9 +303,7 @@ public struct Solver: Sendable {
             // a gap of 4 500 % at the time limit) and the plan came late or not at all (FC-ATL).
             var phaseStart: WarmStart? = nil
             var phaseStride = 0
-            if sampledStartThreshold > 0 && model.scenario.products.count >= sampledStartThreshold,
-                let sampled = sampledPrices(model: relaxedModel, limits: phaseLimits)
-            {
+            if let sampled = sampledStart(model: relaxedModel, limits: phaseLimits) {
                 phaseStart = WarmStart(prices: sampled.prices, plan: nil)
                 phaseStride = sampled.stride
                 secondsBefore += sampled.seconds
