@@ -115,20 +115,20 @@ enum ViolationsView {
             let speed = scenario.speeds[v.index]
             buffer.put("  \(speed.id): planned fill \(Format.percent(v.used, digits: 2)) against target \(Format.percent(v.limit, digits: 2)); miss penalty \(Format.plain(speed.missPenalty))/unit",
                        x: 0, y: panelTop, role: .tableHeader)
-            if let reachable = v.reachable, panelTop + 2 < state.height - 1 {
-                buffer.put(
-                    "  No plan can meet this target: at most \(Format.percent(reachable, digits: 2)) of its orders reach an open node that keeps",
-                    x: 0, y: panelTop + 1, role: .bad, maxWidth: state.width)
-                buffer.put(
-                    "  the promise before its cut-off. Planned by the miss penalty alone; a target below that (what-if, speed) holds one.",
-                    x: 0, y: panelTop + 2, maxWidth: state.width)
-            } else if v.leftOutForCapacities, panelTop + 2 < state.height - 1 {
-                buffer.put(
-                    "  No plan met every target within the capacities: this one was left out so that the plan keeps every capacity,",
-                    x: 0, y: panelTop + 1, role: .bad, maxWidth: state.width)
-                buffer.put(
-                    "  its misses priced by the miss penalty alone. A lower target (what-if, speed) or more capacity holds one.",
-                    x: 0, y: panelTop + 2, maxWidth: state.width)
+            // Why the target is missed, where the solver knows: out of reach, or left out for the capacities.
+            let why: (String, String)?
+            if let reachable = v.reachable {
+                why = ("  No plan can meet this target: at most \(Format.percent(reachable, digits: 2)) of its orders reach an open node that keeps",
+                       "  the promise before its cut-off. Planned by the miss penalty alone; a target below that (what-if, speed) holds one.")
+            } else if v.leftOutForCapacities {
+                why = ("  No plan met every target within the capacities: this one was left out so that the plan keeps every capacity,",
+                       "  its misses priced by the miss penalty alone. A lower target (what-if, speed) or more capacity holds one.")
+            } else {
+                why = nil
+            }
+            if let (first, second) = why, panelTop + 2 < state.height - 1 {
+                buffer.put(first, x: 0, y: panelTop + 1, role: .bad, maxWidth: state.width)
+                buffer.put(second, x: 0, y: panelTop + 2, maxWidth: state.width)
             }
             return
         }
