@@ -300,9 +300,10 @@ public enum WhatIfFile {
             let region = try lookup("region", in: scenario.regions.map(\.id), what: "region")
             let category = try lookup("category", in: scenario.categories, what: "category")
             let product = try lookup("product", in: scenario.products.map(\.id), what: "product")
-            let scopes = [region, category, product].compactMap { $0 }.count
-            if scopes > 1 {
-                throw WhatIfInputError(file: path, line: table.line, field: "region", message: "give at most one of region, category, product")
+            // The second scope given is the one too many: the error names it, at its own line.
+            let given = ["region", "category", "product"].filter { table.entries[$0] != nil }
+            if given.count > 1, let extra = table.entries[given[1]] {
+                throw WhatIfInputError(file: path, line: extra.line, field: given[1], message: "give at most one of region, category, product")
             }
             let scope: DemandScope =
                 region.map { .region($0) } ?? category.map { .category($0) } ?? product.map { .product($0) } ?? .all
