@@ -46,17 +46,21 @@ private func expectOnlyDemandMeansChanged(_ before: Scenario, _ after: Scenario,
 
 // MARK: - TOML what-ifs
 
+/// The changes a what-if file holding `text` reads as (written to a real file and read by `WhatIfFile.load`).
+private func loadChanges(_ text: String, scenario: Scenario) throws -> [WhatIf] {
+    let scratch = try WhatIfScratch("load")
+    defer { scratch.remove() }
+    return try WhatIfFile.load(path: try scratch.file("changes.toml", text), scenario: scenario)
+}
+
 @Test func whatIfFileScalesDemandOfOneCategoryOfTheBundledSample() throws {
     let scenario = try ScenarioLoader.load(directory: BundledSample.usNetwork)
-    let scratch = try WhatIfScratch("category")
-    defer { scratch.remove() }
-    let path = try scratch.file("books.toml", """
+    let changes = try loadChanges("""
         [[change]]
         type = "scale_demand"
         category = "Books"   # the biggest category of the sample
         factor = 1.75
-        """)
-    let changes = try WhatIfFile.load(path: path, scenario: scenario)
+        """, scenario: scenario)
     let books = try #require(scenario.categories.firstIndex(of: "Books"))
     #expect(changes == [.scaleDemand(scope: .category(books), factor: 1.75)])
     let changed = try scenario.applying(changes)
@@ -83,16 +87,13 @@ private func expectOnlyDemandMeansChanged(_ before: Scenario, _ after: Scenario,
 
 @Test func whatIfFileScalesDemandOfOneProduct() throws {
     let scenario = try ScenarioLoader.load(directory: BundledSample.usNetwork)
-    let scratch = try WhatIfScratch("product")
-    defer { scratch.remove() }
     // P000108 has demand overrides: they must stay as they are (the product's total is what scales).
-    let path = try scratch.file("one.toml", """
+    let changes = try loadChanges("""
         [[change]]
         type = "scale_demand"
         product = "P000108"
         factor = 0.4
-        """)
-    let changes = try WhatIfFile.load(path: path, scenario: scenario)
+        """, scenario: scenario)
     let index = try #require(scenario.products.firstIndex { $0.id == "P000108" })
     #expect(!scenario.products[index].overrides.isEmpty)
     #expect(changes == [.scaleDemand(scope: .product(index), factor: 0.4)])
@@ -112,15 +113,12 @@ private func expectOnlyDemandMeansChanged(_ before: Scenario, _ after: Scenario,
 
 @Test func whatIfFileSetsASpeedsPenaltyAndLeavesItsTarget() throws {
     let scenario = try ScenarioLoader.load(directory: BundledSample.tiny)
-    let scratch = try WhatIfScratch("penalty")
-    defer { scratch.remove() }
-    let path = try scratch.file("penalty.toml", """
+    let changes = try loadChanges("""
         [[change]]
         type = "speed_service"
         speed = "two_day"
         penalty = 9.25
-        """)
-    let changes = try WhatIfFile.load(path: path, scenario: scenario)
+        """, scenario: scenario)
     #expect(changes == [.setSpeedService(speed: 1, targetFillRate: nil, missPenalty: 9.25)])
     let changed = try scenario.applying(changes)
     // scenario.toml of the tiny sample: two_day targets 0.95 with a penalty of 6, same_day 0.85 and 3.
@@ -145,15 +143,12 @@ private func expectOnlyDemandMeansChanged(_ before: Scenario, _ after: Scenario,
 
 @Test func whatIfFileSetsANodesInboundCapacityAlone() throws {
     let scenario = try ScenarioLoader.load(directory: BundledSample.tiny)
-    let scratch = try WhatIfScratch("inbound")
-    defer { scratch.remove() }
-    let path = try scratch.file("inbound.toml", """
+    let changes = try loadChanges("""
         [[change]]
         type = "capacity"
         node = "FC-SAT"
         inbound = 75.5
-        """)
-    let changes = try WhatIfFile.load(path: path, scenario: scenario)
+        """, scenario: scenario)
     let sat = try #require(scenario.nodes.firstIndex { $0.id == "FC-SAT" })
     #expect(sat == 2)
     #expect(changes == [.setCapacity(node: sat, storage: nil, outbound: nil, inbound: 75.5)])
