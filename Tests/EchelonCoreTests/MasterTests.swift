@@ -17,12 +17,13 @@ import Testing
 }
 
 /// Capacitated multi-item newsvendor of the reference notes §2.4: λ* = 2.6822772, C* = 673.412154, to
-/// 1e-6 with Polyak steps. The volume algorithm trades end precision for speed on large problems; it
-/// is held to 1e-3 on the price and 1e-5 on the cost (docs/solver.md).
+/// 1e-6 with Polyak steps and with the adaptive method (the default: 44 iterations, 7.5e-8 on the price).
+/// The volume algorithm trades end precision for speed on large problems; it is held to 1e-3 on the price
+/// and 1e-5 on the cost (docs/solver.md).
 @Test(arguments: MasterMethod.allCases)
 func capacitatedMultiItemNewsvendor(method: MasterMethod) {
-    let priceTolerance = method == .subgradient ? 1e-6 : 1e-3
-    let costTolerance = method == .subgradient ? 1e-6 : 1e-5
+    let priceTolerance = method == .volume ? 1e-3 : 1e-6
+    let costTolerance = method == .volume ? 1e-5 : 1e-6
     let items = [
         NewsvendorItem(mean: 100, sd: 30, holding: 1, shortage: 9, volume: 1),
         NewsvendorItem(mean: 200, sd: 50, holding: 2, shortage: 8, volume: 2),
