@@ -85,6 +85,9 @@ func separableInstanceMatchesExactSolution(method: MasterMethod) {
     #expect(result.certified)
     #expect(abs(result.costs.total - exact) / exact < 1e-6, "solver \(result.costs.total) exact \(exact)")
     #expect(abs(result.dualBound - exact) / exact < 1e-6, "bound \(result.dualBound) exact \(exact)")
+    // A bound, from below; and the capacities bind (each storage priced), so the prices did the work.
+    #expect(result.dualBound <= exact * (1 + 1e-12))
+    #expect(result.nodes.allSatisfy { $0.storagePrice > 0 }, "\(result.nodes.map(\.storagePrice))")
 }
 
 @Test func moreCapacityNeverRaisesTheCost() {
