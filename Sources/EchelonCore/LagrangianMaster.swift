@@ -143,9 +143,10 @@ public struct MasterOptions: Sendable {
     /// whose relaxation was carried over): the first step moves only the prices of constraints more than
     /// `closeEnoughToRepair` over, and holds the others, which are settled already.
     public var firstStepMovesOnlyFarOff = false
-    /// Seconds after which a run with no plan meeting every limit yet stops (`StopReason.noPlanInTime`), its
-    /// last repair given a tenth of the time limit: the solver then leaves out the targets it misses and
-    /// solves again in the time left (`Solver`, capacities first). Infinite: runs to its limits.
+    /// Seconds after which a run with no plan meeting every limit yet repairs once (given a tenth of the time
+    /// limit) and, unless that plan fits, stops (`StopReason.noPlanInTime`): the solver then leaves out the
+    /// targets it misses and solves again in the time left (`Solver`, capacities first). Infinite: runs to
+    /// its limits.
     public var abandonWithoutPlanAfter = Double.infinity
     public init(
         method: MasterMethod = .adaptive, gap: Double = 0.005, maxIterations: Int = 200, timeLimit: Double = 60,
@@ -278,6 +279,8 @@ public enum LagrangianMaster {
         var lastRepairFailed = false
         /// A prices-only run's last price points (scaled units).
         var recentPoints: [[Double]] = []
+        /// The repair at `abandonWithoutPlanAfter` has run.
+        var triedBeforeGivingWay = false
 
         /// The best primal's relative gap to the best dual value (∞ before a feasible plan).
         func relativeGap() -> Double {
@@ -498,21 +501,31 @@ public enum LagrangianMaster {
                 stopReason = .timeLimit
                 break
             }
-            if !bestPrimal.isFinite && elapsed() >= options.abandonWithoutPlanAfter {
-                stopReason = .noPlanInTime
-                break
+            // No plan yet at `abandonWithoutPlanAfter`: one repair, given a tenth of the time limit; a plan that
+            // fits keeps the run going to its limits (a slow solve that gets there), one that does not ends it.
+            if !bestPrimal.isFinite && !triedBeforeGivingWay && elapsed() >= options.abandonWithoutPlanAfter {
+                triedBeforeGivingWay = true
+                let candidate = problem.repair(
+                    deadline: DispatchTime.now().uptimeNanoseconds + UInt64(max(0, min(0.1 * options.timeLimit, 1e6)) * 1e9))
+                repairedThisIteration = true
+                primalUse = candidate.use
+                problem.keepRepairedAsBest()
+                if violation(candidate.use) <= options.feasibilityTolerance {
+                    bestPrimal = candidate.cost
+                } else {
+                    stopReason = .noPlanInTime
+                    break
+                }
             }
         }
         // Without a feasible plan, or when the last relaxation was not repaired, one last repair.
         // (Not when the gap is closed: the kept plan is good enough, and a repair costs a few iterations. Nor
         // after a cancel, which returns what it has at once: that repair may run until the time limit.)
-        if iteration > 0 && !options.pricesOnly && stopReason != .cancelled
+        // (Nor after giving way for want of a plan: that repair has just run.)
+        if iteration > 0 && !options.pricesOnly && stopReason != .cancelled && stopReason != .noPlanInTime
             && (!bestPrimal.isFinite || (!repairedThisIteration && stopReason != .gapReached))
         {
-            let candidate = problem.repair(
-                deadline: stopReason == .noPlanInTime
-                    ? DispatchTime.now().uptimeNanoseconds + UInt64(max(0, min(0.1 * options.timeLimit, 1e6)) * 1e9)
-                    : repairDeadline(minimumSeconds: min(1, 0.05 * options.timeLimit)))
+            let candidate = problem.repair(deadline: repairDeadline(minimumSeconds: min(1, 0.05 * options.timeLimit)))
             if !bestPrimal.isFinite || (violation(candidate.use) <= options.feasibilityTolerance && candidate.cost < bestPrimal) {
                 if violation(candidate.use) <= options.feasibilityTolerance { bestPrimal = candidate.cost }
                 primalUse = candidate.use

@@ -261,19 +261,22 @@ public struct Solver: Sendable {
             sampleStride = sampled.stride
             masterLimits.timeLimit = max(0, limits.timeLimit - sampleSeconds)
         }
-        // Iterations and seconds of the phases before the present one (and the sample's seconds).
+        // Iterations and seconds of the runs before the present one (and the sample's seconds), and the targets
+        // left out so far (below).
         var iterationsBefore = 0
         var secondsBefore = sampleSeconds
+        var leftOut = [Bool](repeating: false, count: speedCount)
         func record(_ step: MasterIteration) {
             var snapshot = Self.snapshot(step, model: model)
             snapshot.iteration += iterationsBefore
             snapshot.seconds += secondsBefore
+            for s in 0..<speedCount { snapshot.speeds[s].targetLeftOut = leftOut[s] }
             history.append(snapshot)
             progress(snapshot)
         }
         var run = runMaster(
             model: model, limits: masterLimits, threads: threads, warmStart: start, sampleStride: sampleStride,
-            abandonWithoutPlanAfter: pricesOnly ? .infinity : Self.capacitiesFirstAfterShareOfTime * limits.timeLimit,
+            abandonWithoutPlanAfter: pricesOnly ? .infinity : Self.capacitiesFirstAfterShareOfTime * masterLimits.timeLimit,
             statistics: &statistics, cancel: cancel, iteration: record)
         // Capacities first: when a run ends (iteration cap, time limit, or `capacitiesFirstAfterShareOfTime`
         // of it) with no plan meeting every limit and its kept plan breaks a capacity, the targets that plan
@@ -281,23 +284,27 @@ public struct Solver: Sendable {
         // in the time left: the plan returned keeps every capacity and misses targets rather than the other
         // way round. (Closing DC-ABE in the bundled sample, the plan at the iteration cap broke four
         // capacities, DC-MEM's and FC-ORD's outbound up to 78 % over; with the target left out, 18 more
-        // iterations, 1 s.)
-        var leftOut = [Bool](repeating: false, count: speedCount)
+        // iterations, 1 s.) Each run has the iteration cap of its own. One clock, from the first run's start,
+        // counts the time between runs too (a model to build, stores to allocate).
+        let firstRunStart = DispatchTime.now().uptimeNanoseconds - UInt64(max(0, run.outcome.seconds) * 1e9)
+        func secondsLeft() -> Double {
+            masterLimits.timeLimit - Double(DispatchTime.now().uptimeNanoseconds - firstRunStart) / 1e9
+        }
         while !pricesOnly, !run.outcome.bestPrimal.isFinite,
             [.iterationLimit, .timeLimit, .noPlanInTime].contains(run.outcome.stopReason),
-            Self.breaksCapacity(model: model, use: run.outcome.primalUse),
-            limits.timeLimit - (secondsBefore + run.outcome.seconds) > Self.capacitiesFirstShareOfTime * limits.timeLimit,
+            Self.capacityExcess(model: model, use: run.outcome.primalUse) > Self.capacityTolerance,
+            !limits.timeLimit.isFinite || secondsLeft() > Self.capacitiesFirstShareOfTime * limits.timeLimit,
             let dropping = Self.targetsToLeaveOut(model: model, use: run.outcome.primalUse, leftOut: leftOut), !cancel()
         {
+            let previous = (run: run, leftOut: leftOut)
             for s in dropping { leftOut[s] = true }
             var relaxed = model.scenario
             for s in 0..<speedCount where leftOut[s] { relaxed.speeds[s].targetFillRate = 0 }
             let relaxedModel = PlanningModel(scenario: relaxed)
             iterationsBefore += run.outcome.iterations
-            secondsBefore += run.outcome.seconds
             if MemoryTrace.isEnabled { MemoryTrace.mark("no plan met every limit: targets \(dropping) left out") }
             var phaseLimits = limits
-            phaseLimits.timeLimit = limits.timeLimit - secondsBefore
+            phaseLimits.timeLimit = secondsLeft()
             // A cold start (from a sample's prices where the solve is large enough): the last prices chased
             // the targets left out, and from them the bound started millions below the plans (closing FC-MIA:
             // a gap of 4 500 % at the time limit) and the plan came late or not at all (FC-ATL).
@@ -306,16 +313,32 @@ public struct Solver: Sendable {
             if let sampled = sampledStart(model: relaxedModel, limits: phaseLimits) {
                 phaseStart = WarmStart(prices: sampled.prices, plan: nil)
                 phaseStride = sampled.stride
-                secondsBefore += sampled.seconds
-                phaseLimits.timeLimit -= sampled.seconds
                 statistics.add(sampled.statistics)
             }
+            phaseLimits.timeLimit = secondsLeft()
+            secondsBefore = masterLimits.timeLimit - phaseLimits.timeLimit + sampleSeconds
             var phaseStatistics = SolveStatistics()
             run = runMaster(
                 model: relaxedModel, limits: phaseLimits, threads: threads, warmStart: phaseStart, sampleStride: phaseStride,
                 abandonWithoutPlanAfter: Self.capacitiesFirstAfterShareOfTime * phaseLimits.timeLimit,
                 statistics: &phaseStatistics, cancel: cancel, iteration: record)
             statistics.add(phaseStatistics)
+            // A run cancelled or cut short before it had a plan as close to the capacities as the last one's
+            // gives that one back (a cancel returns the run's relaxation unrepaired).
+            if !run.outcome.bestPrimal.isFinite
+                && (run.outcome.stopReason == .cancelled
+                    || Self.capacityExcess(model: model, use: run.outcome.primalUse)
+                        > Self.capacityExcess(model: model, use: previous.run.outcome.primalUse))
+            {
+                iterationsBefore += run.outcome.iterations
+                secondsBefore += run.outcome.seconds
+                let stopReason = run.outcome.stopReason
+                (run, leftOut) = previous
+                iterationsBefore -= run.outcome.iterations
+                secondsBefore -= run.outcome.seconds
+                run.outcome.stopReason = stopReason
+                break
+            }
         }
         if !pricesOnly { RetainedMappings.shared.unmap(releasedBefore: retainedMark) }
         // The sample's work counts in the solve's.
@@ -371,19 +394,23 @@ public struct Solver: Sendable {
     /// the first run had no plan at the limit and the capacities-first phase no time left.
     static let capacitiesFirstAfterShareOfTime = 0.6
 
-    /// Whether `use` breaks an open node's capacity (by more than the repair's tolerance). A kept plan that
-    /// breaks none but misses targets is returned as it is: closing SSD-YYZ or FC-SFO, it missed a target
-    /// by 0.2 and 0.05 points, where leaving the target out planned it 15 points lower.
-    static func breaksCapacity(model: PlanningModel, use: [Double]) -> Bool {
+    /// A plan over a capacity by more than this share of it breaks it (`violations` reports it).
+    static let capacityTolerance = 1e-6
+
+    /// How far `use` is over the open nodes' capacities at worst, relative to each (0 when it fits them all).
+    /// A kept plan within them that misses targets is returned as it is: closing SSD-YYZ or FC-SFO, it missed
+    /// a target by 0.2 and 0.05 points, where leaving the target out planned it 15 points lower.
+    static func capacityExcess(model: PlanningModel, use: [Double]) -> Double {
         let n = model.nodeCount
-        guard use.count >= 3 * n else { return false }
+        guard use.count >= 3 * n else { return 0 }
+        var worst = 0.0
         for (i, node) in model.scenario.nodes.enumerated() where PlanningModel.isOpen(node) {
             for (used, limit) in [(use[i], node.storageCapacity), (use[n + i], node.outboundCapacity), (use[2 * n + i], node.inboundCapacity)]
-            where limit.isFinite && used > limit + 1e-9 * max(1, limit) {
-                return true
+            where limit.isFinite {
+                worst = max(worst, (used - limit) / max(1, limit))
             }
         }
-        return false
+        return worst
     }
 
     /// The targets in force (reachable, not left out yet) that `use` misses, or, where it misses none (its
@@ -479,7 +506,7 @@ public struct Solver: Sendable {
     /// start, equal to about 1e-9 — a millionth of a capacity is not a violation worth a plan.
     static func violations(model: PlanningModel, nodes: [NodeUsage], speeds: [SpeedService]) -> [Violation] {
         var result: [Violation] = []
-        let tolerance = 1e-6
+        let tolerance = capacityTolerance
         for (n, node) in model.scenario.nodes.enumerated() where PlanningModel.isOpen(node) {
             let checks: [(ConstraintKind, Double, Double)] = [
                 (.storage, nodes[n].storageUsed, node.storageCapacity),

@@ -300,10 +300,11 @@ public enum WhatIfFile {
             let region = try lookup("region", in: scenario.regions.map(\.id), what: "region")
             let category = try lookup("category", in: scenario.categories, what: "category")
             let product = try lookup("product", in: scenario.products.map(\.id), what: "product")
-            // The second scope given is the one too many: the error names it, at its own line.
-            let given = ["region", "category", "product"].filter { table.entries[$0] != nil }
-            if given.count > 1, let extra = table.entries[given[1]] {
-                throw WhatIfInputError(file: path, line: extra.line, field: given[1], message: "give at most one of region, category, product")
+            // The second scope in the file is the one too many: the error names it, at its own line.
+            let given = ["region", "category", "product"].compactMap { key in table.entries[key].map { (key, $0.line) } }
+                .sorted { $0.1 < $1.1 }
+            if given.count > 1 {
+                throw WhatIfInputError(file: path, line: given[1].1, field: given[1].0, message: "give at most one of region, category, product")
             }
             let scope: DemandScope =
                 region.map { .region($0) } ?? category.map { .category($0) } ?? product.map { .product($0) } ?? .all

@@ -69,11 +69,13 @@ func capacitatedMultiItemNewsvendor(method: MasterMethod) {
 final class NothingFitsProbe: DecomposableProblem {
     var limits: [Double] { [100] }
     var deadlines: [UInt64] = []
+    /// From this repair on (counting from 1), the repaired plan fits.
+    var fitsFromRepair = Int.max
     func relax(prices: [Double]) -> Relaxation { Relaxation(pricedValue: 100 + prices[0] * 150, use: [150], cost: 100, exact: true) }
     func repair() -> PrimalCandidate { repair(deadline: .max) }
     func repair(deadline: UInt64) -> PrimalCandidate {
         deadlines.append(deadline)
-        return PrimalCandidate(cost: 101, use: [120])
+        return PrimalCandidate(cost: 101, use: [deadlines.count >= fitsFromRepair ? 100 : 120])
     }
     func keepRepairedAsBest() {}
 }
@@ -91,6 +93,12 @@ final class NothingFitsProbe: DecomposableProblem {
     #expect(probe.deadlines.count == 1)
     let allowed = Double((probe.deadlines.first ?? 0) &- start) / 1e9
     #expect(allowed > 9.5 && allowed <= 10.5, "last repair allowed \(allowed) s")
+    // Where that repair fits, the run goes on to its limits (a slow solve that gets there).
+    let late = NothingFitsProbe()
+    late.fitsFromRepair = 1
+    options.maxIterations = 5
+    let goesOn = LagrangianMaster.run(problem: late, start: [0], options: options)
+    #expect(goesOn.iterations > 1 && goesOn.stopReason != .noPlanInTime && goesOn.bestPrimal == 101, "\(goesOn.iterations) \(goesOn.stopReason)")
     // Without the option it runs to its cap.
     let patient = NothingFitsProbe()
     options.abandonWithoutPlanAfter = .infinity

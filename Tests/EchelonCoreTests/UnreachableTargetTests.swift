@@ -118,19 +118,42 @@ private func separableWithFC0ClosedAndFC1AtNoon(target: Double) -> Scenario {
     #expect(result.violations.filter { $0.index != twoDay }.allSatisfy { $0.reachable != nil })
 }
 
-/// The capacities-first phase runs only where the kept plan breaks a capacity: one that keeps them all and
-/// misses a target by a hair (closing SSD-YYZ: 0.2 points) is returned as it is.
+/// The capacities-first phase runs only where the kept plan breaks a capacity by more than the reported
+/// violations' tolerance (a millionth): one that keeps them all and misses a target by a hair (closing
+/// SSD-YYZ: 0.2 points) is returned as it is.
 @Test func onlyAPlanThatBreaksACapacityLeavesTargetsOut() {
     var scenario = separableScenario(prices: [0.4, 0.9, 0.15])
     let model = PlanningModel(scenario: scenario)
     let storage = scenario.nodes.map(\.storageCapacity)
     var use = storage + [0, 0, 0] + [0, 0, 0] + [1e6]  // storage at its limits, no flows, every unit missed
-    #expect(!Solver.breaksCapacity(model: model, use: use))
-    use[1] = storage[1] * (1 + 1e-6)
-    #expect(Solver.breaksCapacity(model: model, use: use))
+    #expect(Solver.capacityExcess(model: model, use: use) == 0)
+    use[1] = storage[1] * (1 + 5e-7)
+    #expect(Solver.capacityExcess(model: model, use: use) <= Solver.capacityTolerance, "within the reported tolerance")
+    use[1] = storage[1] * (1 + 1e-3)
+    #expect(abs(Solver.capacityExcess(model: model, use: use) - 1e-3 * storage[1] / max(1, storage[1])) < 1e-12)
     // A closed node's use does not count (its positions are not planned).
     scenario.nodes[1].storageCapacity = 0
     scenario.nodes[1].outboundCapacity = 0
     scenario.nodes[1].inboundCapacity = 0
-    #expect(!Solver.breaksCapacity(model: PlanningModel(scenario: scenario), use: use))
+    #expect(Solver.capacityExcess(model: PlanningModel(scenario: scenario), use: use) == 0)
+}
+
+/// A cancel during the capacities-first run gives back the first run's plan, not that run's relaxation
+/// unrepaired (a cancelled run skips its last repair): the same plan as a cancel just before it started.
+@Test func aCancelDuringTheCapacitiesFirstRunGivesBackTheFirstRunsPlan() throws {
+    var scenario = try ScenarioLoader.load(directory: BundledSample.usNetwork)
+    let abe = try #require(scenario.nodes.firstIndex { $0.id == "DC-ABE" })
+    scenario = try scenario.applying([.closeNode(node: abe)])
+    let limits = SolveLimits(gap: 0.005, maxIterations: 20, timeLimit: 600, threads: 2)
+    func solve(cancellingAfter snapshots: Int) -> SolveResult {
+        var seen = 0
+        return Solver().solve(scenario: scenario, limits: limits, progress: { _ in seen += 1 }, cancel: { seen >= snapshots })
+    }
+    let beforeIt = solve(cancellingAfter: 20)
+    let duringIt = solve(cancellingAfter: 22)
+    #expect(beforeIt.iterations == 20 && duringIt.iterations == 22)
+    #expect(duringIt.stopReason == .cancelled)
+    #expect(duringIt.plan == beforeIt.plan)
+    #expect(duringIt.violations == beforeIt.violations)
+    #expect(duringIt.violations.contains { $0.kind != .service }, "the first run's plan broke capacities: \(duringIt.violations)")
 }

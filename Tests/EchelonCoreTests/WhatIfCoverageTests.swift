@@ -205,6 +205,11 @@ private func loadError(_ text: String, name: String, scenario: Scenario) throws 
         "[[change]]\ntype = \"scale_demand\"\ncategory = \"Books\"\nproduct = \"P000001\"\nfactor = 2",
         name: "cp.toml", scenario: scenario)
     #expect(categoryAndProduct.message == "\(categoryAndProduct.path):4: product: give at most one of region, category, product")
+    // In the file's order, not the keys': a product before a region, the region is the one too many.
+    let productFirst = try loadError(
+        "[[change]]\ntype = \"scale_demand\"\nproduct = \"P000001\"\nregion = \"Baltimore\"\nfactor = 2",
+        name: "pr.toml", scenario: scenario)
+    #expect(productFirst.message == "\(productFirst.path):4: region: give at most one of region, category, product")
 }
 
 @Test func whatIfFileErrorsForUnknownIdsNameFileLineAndField() throws {
