@@ -425,14 +425,7 @@ final class InventoryProblem: DecomposableProblem, @unchecked Sendable {
         boundSlack = SharedBuffer(repeating: 0, count: productCount)
         self.runProducts = runProducts
         self.runOffsets = runOffsets
-        let nodes = model.scenario.nodes
-        var limits: [Double] = []
-        for kind in 0..<3 {
-            for node in nodes {
-                let value = kind == 0 ? node.storageCapacity : kind == 1 ? node.outboundCapacity : node.inboundCapacity
-                limits.append(PlanningModel.isOpen(node) && value.isFinite && value >= 0 ? value : .infinity)
-            }
-        }
+        var limits = model.capacityLimits
         // A target no plan can meet is left out: its price would only climb without end while every
         // capacity is overfilled to chase it (closing FC-EWR in the bundled sample: a dual bound of 2e15
         // after 60 s and 28 capacities broken). Its speed's miss penalty still prices every missed unit, and

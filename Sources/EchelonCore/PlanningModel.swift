@@ -186,7 +186,25 @@ public final class PlanningModel: Sendable {
 
     /// Whether speed s's target is at or above its reachable fill rate, so that no plan meets it.
     public func isUnreachable(speed s: Int) -> Bool {
-        speedDemand[s] > 0 && scenario.speeds[s].targetFillRate >= reachableFillRate[s] - 1e-12
+        speedDemand[s] > 0 && Self.isUnreachable(target: scenario.speeds[s].targetFillRate, reachable: reachableFillRate[s])
+    }
+
+    /// Whether a fill-rate target is at or above what any plan can approach (`reachableFillRate`).
+    public static func isUnreachable(target: Double, reachable: Double) -> Bool { target >= reachable - 1e-12 }
+
+    /// Each node's storage, outbound and inbound capacity (3 × nodes, in that order), infinite where none
+    /// binds: a closed node's (it is not planned), or one given as infinite. The shared constraints the master
+    /// prices before the fill-rate targets.
+    var capacityLimits: [Double] {
+        var limits: [Double] = []
+        limits.reserveCapacity(3 * nodeCount)
+        for kind in 0..<3 {
+            for node in scenario.nodes {
+                let value = kind == 0 ? node.storageCapacity : kind == 1 ? node.outboundCapacity : node.inboundCapacity
+                limits.append(Self.isOpen(node) && value.isFinite && value >= 0 ? value : .infinity)
+            }
+        }
+        return limits
     }
 
     /// Whether a node takes part in planning: a node whose three capacities are all zero is closed.

@@ -261,8 +261,8 @@ public struct Solver: Sendable {
             sampleStride = sampled.stride
             masterLimits.timeLimit = max(0, limits.timeLimit - sampleSeconds)
         }
-        // Iterations and seconds of the runs before the present one (and the sample's seconds), and the targets
-        // left out so far (below).
+        // Iterations and seconds of the runs before the present one (and the sample's seconds), which its
+        // snapshots count on from, and the targets left out so far (below).
         var iterationsBefore = 0
         var secondsBefore = sampleSeconds
         var leftOut = [Bool](repeating: false, count: speedCount)
@@ -278,6 +278,9 @@ public struct Solver: Sendable {
             model: model, limits: masterLimits, threads: threads, warmStart: start, sampleStride: sampleStride,
             abandonWithoutPlanAfter: pricesOnly ? .infinity : Self.capacitiesFirstAfterShareOfTime * masterLimits.timeLimit,
             statistics: &statistics, cancel: cancel, iteration: record)
+        // The whole solve's iterations and seconds, over every run (a run given back below included).
+        var iterations = run.outcome.iterations
+        var seconds = sampleSeconds + run.outcome.seconds
         // Capacities first: when a run ends (iteration cap, time limit, or `capacitiesFirstAfterShareOfTime`
         // of it) with no plan meeting every limit and its kept plan breaks a capacity, the targets that plan
         // misses (all that are left, if it misses none) are left out and the problem is solved again, cold,
@@ -301,7 +304,7 @@ public struct Solver: Sendable {
             var relaxed = model.scenario
             for s in 0..<speedCount where leftOut[s] { relaxed.speeds[s].targetFillRate = 0 }
             let relaxedModel = PlanningModel(scenario: relaxed)
-            iterationsBefore += run.outcome.iterations
+            iterationsBefore = iterations
             if MemoryTrace.isEnabled { MemoryTrace.mark("no plan met every limit: targets \(dropping) left out") }
             var phaseLimits = limits
             phaseLimits.timeLimit = secondsLeft()
@@ -323,6 +326,8 @@ public struct Solver: Sendable {
                 abandonWithoutPlanAfter: Self.capacitiesFirstAfterShareOfTime * phaseLimits.timeLimit,
                 statistics: &phaseStatistics, cancel: cancel, iteration: record)
             statistics.add(phaseStatistics)
+            iterations += run.outcome.iterations
+            seconds = secondsBefore + run.outcome.seconds
             // A run cancelled or cut short before it had a plan as close to the capacities as the last one's
             // gives that one back (a cancel returns the run's relaxation unrepaired).
             if !run.outcome.bestPrimal.isFinite
@@ -330,12 +335,8 @@ public struct Solver: Sendable {
                     || Self.capacityExcess(model: model, use: run.outcome.primalUse)
                         > Self.capacityExcess(model: model, use: previous.run.outcome.primalUse))
             {
-                iterationsBefore += run.outcome.iterations
-                secondsBefore += run.outcome.seconds
                 let stopReason = run.outcome.stopReason
                 (run, leftOut) = previous
-                iterationsBefore -= run.outcome.iterations
-                secondsBefore -= run.outcome.seconds
                 run.outcome.stopReason = stopReason
                 break
             }
@@ -347,8 +348,8 @@ public struct Solver: Sendable {
         statistics.sweeps += sampleStatistics.sweeps
         statistics.subproblemsSolved += sampleStatistics.subproblemsSolved
         var outcome = run.outcome
-        outcome.seconds += secondsBefore
-        outcome.iterations += iterationsBefore
+        outcome.seconds = seconds
+        outcome.iterations = iterations
         let finalPrices = Prices(flattened: outcome.bestPrices, nodeCount: nodeCount, speedCount: speedCount)
         let final = Self.evaluatePlan(
             model: model, store: run.plan, offsets: run.offsets, threads: threads, previous: warmStart?.planEvaluation,
@@ -401,15 +402,10 @@ public struct Solver: Sendable {
     /// A kept plan within them that misses targets is returned as it is: closing SSD-YYZ or FC-SFO, it missed
     /// a target by 0.2 and 0.05 points, where leaving the target out planned it 15 points lower.
     static func capacityExcess(model: PlanningModel, use: [Double]) -> Double {
-        let n = model.nodeCount
-        guard use.count >= 3 * n else { return 0 }
+        let limits = model.capacityLimits
+        guard use.count >= limits.count else { return 0 }
         var worst = 0.0
-        for (i, node) in model.scenario.nodes.enumerated() where PlanningModel.isOpen(node) {
-            for (used, limit) in [(use[i], node.storageCapacity), (use[n + i], node.outboundCapacity), (use[2 * n + i], node.inboundCapacity)]
-            where limit.isFinite {
-                worst = max(worst, (used - limit) / max(1, limit))
-            }
-        }
+        for (r, limit) in limits.enumerated() where limit.isFinite { worst = max(worst, (use[r] - limit) / max(1, limit)) }
         return worst
     }
 

@@ -26,7 +26,7 @@ enum ViolationsView {
             for (s, speed) in scenario.speeds.enumerated() {
                 guard let service = speeds[safe: s] else { continue }
                 if service.plannedFillRate < speed.targetFillRate - 1e-9 {
-                    let unreachable = speed.targetFillRate >= service.reachableFillRate - 1e-12
+                    let unreachable = PlanningModel.isUnreachable(target: speed.targetFillRate, reachable: service.reachableFillRate)
                     rows.append(
                         Violation(
                             kind: .service, index: s, used: service.plannedFillRate, limit: speed.targetFillRate,
