@@ -212,50 +212,43 @@ private func loadError(_ text: String, name: String, scenario: Scenario) throws 
     #expect(productFirst.message == "\(productFirst.path):4: region: give at most one of region, category, product")
 }
 
+/// Each file's text and the error it must give after its path (`:line: field: message`).
+private func expectErrors(_ cases: [(text: String, error: String)], scenario: Scenario, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    for (n, entry) in cases.enumerated() {
+        let result = try loadError(entry.text, name: "case\(n).toml", scenario: scenario)
+        #expect(result.message == result.path + entry.error, sourceLocation: sourceLocation)
+    }
+}
+
 @Test func whatIfFileErrorsForUnknownIdsNameFileLineAndField() throws {
     let scenario = try ScenarioLoader.load(directory: BundledSample.usNetwork)
     let vendor = try loadError(
         "[[change]]\ntype = \"vendor_lead_time\"\n\nvendor = \"V-ATLANTIS\"\nmean = 12", name: "vendor.toml", scenario: scenario)
-    #expect(vendor.message == "\(vendor.path):4: vendor: no vendor 'V-ATLANTIS' in the scenario")
     #expect(vendor.error == WhatIfInputError(file: vendor.path, line: 4, field: "vendor", message: "no vendor 'V-ATLANTIS' in the scenario"))
-
-    let speed = try loadError(
-        "[[change]]\ntype = \"speed_service\"\nspeed = \"warp\"   # not a speed\ntarget = 0.5", name: "speed.toml", scenario: scenario)
-    #expect(speed.message == "\(speed.path):3: speed: no speed 'warp' in the scenario")
-
-    // Ids are matched exactly: a category in another case is unknown.
-    let category = try loadError(
-        "[[change]]\ntype = \"scale_demand\"\nfactor = 1.1\ncategory = \"books\"", name: "category.toml", scenario: scenario)
-    #expect(category.message == "\(category.path):4: category: no category 'books' in the scenario")
-
-    // The second table's error names its own line.
-    let second = try loadError(
-        "[[change]]\ntype = \"close_node\"\nnode = \"DC-ABE\"\n\n[[change]]\ntype = \"scale_demand\"\ncategory = \"Garden\"\nfactor = 2",
-        name: "second.toml", scenario: scenario)
-    #expect(second.message == "\(second.path):7: category: no category 'Garden' in the scenario")
+    try expectErrors([
+        ("[[change]]\ntype = \"vendor_lead_time\"\n\nvendor = \"V-ATLANTIS\"\nmean = 12", ":4: vendor: no vendor 'V-ATLANTIS' in the scenario"),
+        ("[[change]]\ntype = \"speed_service\"\nspeed = \"warp\"   # not a speed\ntarget = 0.5", ":3: speed: no speed 'warp' in the scenario"),
+        // Ids are matched exactly: a category in another case is unknown.
+        ("[[change]]\ntype = \"scale_demand\"\nfactor = 1.1\ncategory = \"books\"", ":4: category: no category 'books' in the scenario"),
+        // The second table's error names its own line.
+        ("[[change]]\ntype = \"close_node\"\nnode = \"DC-ABE\"\n\n[[change]]\ntype = \"scale_demand\"\ncategory = \"Garden\"\nfactor = 2",
+         ":7: category: no category 'Garden' in the scenario"),
+    ], scenario: scenario)
 }
 
 @Test func whatIfFileErrorsForAStringWhereANumberBelongs() throws {
     let scenario = try ScenarioLoader.load(directory: BundledSample.tiny)
     let factor = try loadError("[[change]]\ntype = \"scale_demand\"\nfactor = \"2\"", name: "factor.toml", scenario: scenario)
-    #expect(factor.message == "\(factor.path):3: factor: expected a number")
     #expect(factor.error == WhatIfInputError(file: factor.path, line: 3, field: "factor", message: "expected a number"))
-
-    let inbound = try loadError(
-        "[[change]]\ntype = \"capacity\"\nnode = \"FC-HOU\"\ninbound = \"lots\"", name: "inbound.toml", scenario: scenario)
-    #expect(inbound.message == "\(inbound.path):4: inbound: expected a number")
-
-    let penalty = try loadError(
-        "[[change]]\ntype = \"speed_service\"\nspeed = \"same_day\"\npenalty = \"6\"", name: "penalty.toml", scenario: scenario)
-    #expect(penalty.message == "\(penalty.path):4: penalty: expected a number")
-
-    // And a number where a string belongs.
-    let node = try loadError("[[change]]\ntype = \"close_node\"\nnode = 3", name: "node.toml", scenario: scenario)
-    #expect(node.message == "\(node.path):3: node: expected a string")
-
-    // A bare word is neither.
-    let bare = try loadError("[[change]]\ntype = \"scale_demand\"\nfactor = twice", name: "bare.toml", scenario: scenario)
-    #expect(bare.message == "\(bare.path):3: factor: cannot read value 'twice'")
+    try expectErrors([
+        ("[[change]]\ntype = \"scale_demand\"\nfactor = \"2\"", ":3: factor: expected a number"),
+        ("[[change]]\ntype = \"capacity\"\nnode = \"FC-HOU\"\ninbound = \"lots\"", ":4: inbound: expected a number"),
+        ("[[change]]\ntype = \"speed_service\"\nspeed = \"same_day\"\npenalty = \"6\"", ":4: penalty: expected a number"),
+        // And a number where a string belongs.
+        ("[[change]]\ntype = \"close_node\"\nnode = 3", ":3: node: expected a string"),
+        // A bare word is neither.
+        ("[[change]]\ntype = \"scale_demand\"\nfactor = twice", ":3: factor: cannot read value 'twice'"),
+    ], scenario: scenario)
 }
 
 @Test func whatIfFileThatCannotBeReadNamesTheFile() throws {
